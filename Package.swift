@@ -1,0 +1,38 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "fpgarun",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "fpgarun", targets: ["fpgarun"]),
+        .library(name: "FixedPoint", targets: ["FixedPoint"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // The single source of numeric truth: ap_fixed / ap_int semantics.
+        .target(name: "FixedPoint"),
+        // libhdf5 through a tiny static-inline shim (HDF5's type macros do not import into Swift).
+        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
+        // Typed, throwing HDF5 reading on top of CHDF5 (files, groups, attributes, datasets).
+        .target(name: "HDF5", dependencies: ["CHDF5"]),
+        // NumPy .npy files: read (memory-mapped) and write (atomically).
+        .target(name: "NPY"),
+        // The commands, as a library so tests can call them in-process too.
+        .target(
+            name: "FPGARunCLI",
+            dependencies: [
+                "FixedPoint", "NPY",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "fpgarun", dependencies: ["FPGARunCLI"]),
+        .testTarget(name: "FixedPointTests", dependencies: ["FixedPoint"]),
+        .testTarget(name: "NPYTests", dependencies: ["NPY"]),
+        .testTarget(name: "HDF5Tests", dependencies: ["HDF5"]),
+        .testTarget(name: "CLITests", dependencies: ["FPGARunCLI"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

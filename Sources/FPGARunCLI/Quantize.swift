@@ -1,0 +1,106 @@
+import ArgumentParser
+import FixedPoint
+import Foundation
+import NPY
+
+/// `fpgarun quantize`: quantize numbers to one fixed-point format exactly as ap_types assignment does.
+struct Quantize: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Quantize numbers to one fixed-point format, exactly as assigning a double to the ap type does.",
+        discussion: """
+        TYPE is C++ spelling (ap_fixed<16,6,AP_RND,AP_SAT>, ap_ufixed<8,0>, ap_int<8>, ap_uint<4>) or \
+        hls4ml shorthand (fixed<16,6>, ufixed<8,0,RND,SAT>, int<8>, uint<4>).
+        Without --input/--output, reads one number per line on standard input and prints one exact \
+        decimal result per line (or the raw two's-complement integer with --raw).
+        With files, writes float64 holding the quantized values (exact up to 53 significant bits), \
+        or with --raw int64 raw bit patterns (formats up to 64 bits wide).
+        """
+    )
+
+    @Option(name: .long, help: "The fixed-point type, e.g. 'ap_fixed<16,6>' or 'fixed<16,6>'.")
+    var type: String
+
+    @Option(name: .long, help: "Input .npy (any numeric dtype, any shape).")
+    var input: String?
+
+    @Option(name: .long, help: "Output .npy (same shape as the input), written atomically.")
+    var output: String?
+
+    @Flag(name: .long, help: "Output raw two's-complement integers instead of values.")
+    var raw = false
+
+    func validate() throws {
+        if (input == nil) != (output == nil) {
+            throw ValidationError("--input and --output go together (or give neither to use standard input)")
+        }
+    }
+
+    func run() throws {
+        let format: FixedFormat
+        do {
+            format = try FixedFormat(parsing: type)
+        } catch {
+            throw CLIError("--type: \(error)")
+        }
+        if let input, let output {
+            try quantizeFile(format, input: input, output: output)
+        } else {
+            try quantizeLines(format)
+        }
+    }
+
+    private func quantizeLines(_ format: FixedFormat) throws {
+        var out = ""
+        var lineNumber = 0
+        while let line = readLine(strippingNewline: true) {
+            lineNumber += 1
+            let text = line.trimmingCharacters(in: .whitespaces)
+            if text.isEmpty { continue }
+            guard let x = Double(text) else {
+                throw CLIError("stdin line \(lineNumber): '\(text.prefix(40))' is not a number")
+            }
+            let q = format.quantize(x)
+            out += raw ? String(q) : ExactDecimal.string(raw: q, fractionBits: format.fractionBits)
+            out += "\n"
+            if out.utf8.count > 1 << 16 {
+                FileHandle.standardOutput.write(Data(out.utf8))
+                out = ""
+            }
+        }
+        FileHandle.standardOutput.write(Data(out.utf8))
+    }
+
+    private func quantizeFile(_ format: FixedFormat, input: String, output: String) throws {
+        let array = try NPYArray(contentsOf: input)
+        if raw && format.width > 64 {
+            throw CLIError("--raw: raw values of \(format) (\(format.width) bits) do not fit int64")
+        }
+        let writer = try NPYStreamWriter(path: output, dtype: raw ? .int64 : .float64, shape: array.shape)
+        let chunk = 1 << 16
+        var values = [Double](repeating: 0, count: chunk)
+        var raws = [Int64](repeating: 0, count: chunk)
+        var start = 0
+        let fast = format.fitsInt64
+        while start < array.count {
+            let n = min(chunk, array.count - start)
+            values.withUnsafeMutableBufferPointer { array.copyDoubles(from: start, count: n, into: $0.baseAddress!) }
+            if raw {
+                if fast {
+                    for i in 0..<n { raws[i] = format.quantize64(values[i]) }
+                } else {
+                    for i in 0..<n { raws[i] = Int64(truncatingIfNeeded: format.quantize(values[i])) }
+                }
+                try raws.withUnsafeBufferPointer { try writer.append(UnsafeBufferPointer(rebasing: $0[0..<n])) }
+            } else {
+                if fast {
+                    for i in 0..<n { values[i] = format.value(ofRaw: Int128(format.quantize64(values[i]))) }
+                } else {
+                    for i in 0..<n { values[i] = format.value(ofRaw: format.quantize(values[i])) }
+                }
+                try values.withUnsafeBufferPointer { try writer.append(UnsafeBufferPointer(rebasing: $0[0..<n])) }
+            }
+            start += n
+        }
+        try writer.commit()
+    }
+}

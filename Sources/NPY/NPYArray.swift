@@ -1,0 +1,117 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A `.npy` file mapped read-only into memory: the data is paged in on use, never copied whole,
+/// so an input of any size costs address space, not RSS.
+public final class NPYArray: @unchecked Sendable {  // immutable after init; the mapping is read-only
+    /// The file it was read from.
+    public let path: String
+    /// Its parsed header.
+    public let header: NPYHeader
+    private let base: UnsafeRawPointer?
+    private let mappedLength: Int
+
+    /// Element type.
+    public var dtype: NPYDType { header.dtype }
+    /// Shape; `[]` for a scalar.
+    public var shape: [Int] { header.shape }
+    /// Number of elements.
+    public var count: Int { header.count }
+
+    /// Maps `path` and checks its header against its size.
+    public init(contentsOf path: String) throws {
+        self.path = path
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw NPYError(path, "cannot open: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw NPYError(path, "cannot stat: \(String(cString: strerror(errno)))") }
+        guard (st.st_mode & S_IFMT) == S_IFREG else { throw NPYError(path, "not a regular file") }
+        let size = Int(st.st_size)
+        guard size > 0 else { throw NPYError(path, "empty file, not a .npy file") }
+        guard let map = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), map != MAP_FAILED else {
+            throw NPYError(path, "cannot map: \(String(cString: strerror(errno)))")
+        }
+        let raw = UnsafeRawPointer(map)
+        let parsed: NPYHeader
+        do {
+            parsed = try NPYHeader.parse(UnsafeRawBufferPointer(start: raw, count: size), path: path)
+        } catch {
+            munmap(map, size)
+            throw error
+        }
+        let (bytes, overflow) = parsed.count.multipliedReportingOverflow(by: parsed.dtype.size)
+        guard !overflow, parsed.dataOffset + bytes <= size else {
+            munmap(map, size)
+            throw NPYError(path, "truncated: shape \(parsed.shape) needs \(bytes) data bytes, file has \(size - parsed.dataOffset)")
+        }
+        header = parsed
+        base = raw
+        mappedLength = size
+    }
+
+    deinit {
+        if let base { munmap(UnsafeMutableRawPointer(mutating: base), mappedLength) }
+    }
+
+    /// The element bytes (native order only if `header.bigEndian` is false).
+    public var rawData: UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: base! + header.dataOffset, count: count * dtype.size)
+    }
+
+    /// Converts elements `start ..< start + n` to Double into `out` (exact for every type but 64-bit
+    /// integers beyond 2^53).
+    public func copyDoubles(from start: Int, count n: Int, into out: UnsafeMutablePointer<Double>) {
+        precondition(start >= 0 && n >= 0 && start + n <= count, "NPYArray range out of bounds")
+        let p = base! + header.dataOffset
+        let swap = header.bigEndian
+        @inline(__always) func each<T>(_: T.Type, _ convert: (T) -> Double) {
+            let typed = (p + start * MemoryLayout<T>.stride).assumingMemoryBound(to: T.self)
+            for i in 0..<n { out[i] = convert(typed[i]) }
+        }
+        switch dtype {
+        case .float32: each(UInt32.self) { Double(Float(bitPattern: swap ? $0.byteSwapped : $0)) }
+        case .float64: each(UInt64.self) { Double(bitPattern: swap ? $0.byteSwapped : $0) }
+        case .int8: each(Int8.self) { Double($0) }
+        case .uint8: each(UInt8.self) { Double($0) }
+        case .int16: each(Int16.self) { Double(swap ? $0.byteSwapped : $0) }
+        case .uint16: each(UInt16.self) { Double(swap ? $0.byteSwapped : $0) }
+        case .int32: each(Int32.self) { Double(swap ? $0.byteSwapped : $0) }
+        case .uint32: each(UInt32.self) { Double(swap ? $0.byteSwapped : $0) }
+        case .int64: each(Int64.self) { Double(swap ? $0.byteSwapped : $0) }
+        case .uint64: each(UInt64.self) { Double(swap ? $0.byteSwapped : $0) }
+        }
+    }
+
+    /// All elements as Double, in C order.
+    public func doubles() -> [Double] {
+        [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
+            if count > 0 { copyDoubles(from: 0, count: count, into: buffer.baseAddress!) }
+            initialized = count
+        }
+    }
+
+    /// Elements as Int64 (integer dtypes only; uint64 values above Int64.max wrap).
+    public func int64s() throws -> [Int64] {
+        let swap = header.bigEndian
+        let p = base! + header.dataOffset
+        func all<T: FixedWidthInteger>(_: T.Type) -> [Int64] {
+            let typed = p.assumingMemoryBound(to: T.self)
+            return (0..<count).map { Int64(truncatingIfNeeded: swap ? typed[$0].byteSwapped : typed[$0]) }
+        }
+        switch dtype {
+        case .int8: return all(Int8.self)
+        case .uint8: return all(UInt8.self)
+        case .int16: return all(Int16.self)
+        case .uint16: return all(UInt16.self)
+        case .int32: return all(Int32.self)
+        case .uint32: return all(UInt32.self)
+        case .int64: return all(Int64.self)
+        case .uint64: return all(UInt64.self)
+        case .float32, .float64: throw NPYError(path, "expected an integer array, found \(dtype)")
+        }
+    }
+}

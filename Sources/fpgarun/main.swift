@@ -1,0 +1,3 @@
+import FPGARunCLI
+
+FPGARun.runAsMain()

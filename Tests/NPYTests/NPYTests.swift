@@ -1,0 +1,109 @@
+import Foundation
+import Testing
+@testable import NPY
+
+/// Round trips against numpy itself (python3 + numpy are installed by `make setup`).
+@Suite struct NPYTests {
+    let dir: String = {
+        let d = NSTemporaryDirectory() + "npytests-\(UUID().uuidString)"
+        try! FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+        return d
+    }()
+
+    @discardableResult
+    func python(_ script: String) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-c", script]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0, "python3 failed: \(script)")
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    @Test func readsEveryDtypeNumpyWrites() throws {
+        let dtypes = ["float32", "float64", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", ">f8", ">i4"]
+        try python("""
+        import numpy as np
+        for t in \(dtypes):
+            a = (np.arange(24).reshape(2, 3, 4) * 3 - 7).astype(t) if not t.startswith('uint') else (np.arange(24).reshape(2, 3, 4) * 3).astype(t)
+            np.save('\(dir)/' + t.replace('>', 'be') + '.npy', a)
+        np.save('\(dir)/scalar.npy', np.float64(2.5))
+        np.save('\(dir)/empty.npy', np.zeros((0, 5)))
+        """)
+        for t in dtypes {
+            let a = try NPYArray(contentsOf: "\(dir)/\(t.replacingOccurrences(of: ">", with: "be")).npy")
+            #expect(a.shape == [2, 3, 4])
+            let expected = (0..<24).map { t.hasPrefix("uint") ? Double($0 * 3) : Double($0 * 3 - 7) }
+            #expect(a.doubles() == expected, "dtype \(t)")
+        }
+        let s = try NPYArray(contentsOf: "\(dir)/scalar.npy")
+        #expect(s.shape == [] && s.doubles() == [2.5])
+        let e = try NPYArray(contentsOf: "\(dir)/empty.npy")
+        #expect(e.shape == [0, 5] && e.doubles().isEmpty)
+    }
+
+    @Test func numpyReadsWhatWeWrite() throws {
+        let values = (0..<30).map { Double($0) * 0.25 - 3 }
+        try NPY.write(values, shape: [5, 6], to: "\(dir)/d.npy")
+        try NPY.write(values.map { Int64($0 * 4) }, shape: [30], to: "\(dir)/i.npy")
+        try NPY.write(values, shape: [3, 2, 5], to: "\(dir)/f.npy", dtype: .float32)
+        let out = try python("""
+        import numpy as np
+        d = np.load('\(dir)/d.npy'); i = np.load('\(dir)/i.npy'); f = np.load('\(dir)/f.npy')
+        print(d.dtype, d.shape, float(d.sum()), i.dtype, i.shape, int(i.sum()), f.dtype, f.shape, float(f[2, 1, 4]))
+        """)
+        #expect(out.trimmingCharacters(in: .whitespacesAndNewlines) == "float64 (5, 6) 18.75 int64 (30,) 75 float32 (3, 2, 5) 4.25")
+    }
+
+    @Test func largeHeaderRoundTrip() throws {
+        // A shape whose header needs format 2.0 is rare; a high-rank one still checks padding.
+        let shape = [1, 1, 1, 1, 1, 1, 1, 3]
+        try NPY.write([1, 2, 3], shape: shape, to: "\(dir)/h.npy")
+        let a = try NPYArray(contentsOf: "\(dir)/h.npy")
+        #expect(a.shape == shape && a.header.dataOffset % 64 == 0 && a.doubles() == [1, 2, 3])
+    }
+
+    @Test func badFilesGiveOneLineErrors() throws {
+        try python("""
+        import numpy as np
+        np.save('\(dir)/fortran.npy', np.asfortranarray(np.ones((3, 4))))
+        np.save('\(dir)/complex.npy', np.ones(3, dtype=np.complex128))
+        np.save('\(dir)/bool.npy', np.ones(3, dtype=bool))
+        np.save('\(dir)/ok.npy', np.ones((100, 4)))
+        open('\(dir)/text.npy', 'w').write('hello')
+        open('\(dir)/empty.npy', 'w').write('')
+        b = open('\(dir)/ok.npy', 'rb').read(); open('\(dir)/trunc.npy', 'wb').write(b[:len(b) - 8])
+        """)
+        let cases: [(String, String)] = [
+            ("fortran", "Fortran-order"), ("complex", "unsupported dtype '<c16'"), ("bool", "unsupported dtype '|b1'"),
+            ("text", "not a .npy file"), ("empty", "empty file"), ("trunc", "truncated"), ("missing", "cannot open"),
+        ]
+        for (name, fragment) in cases {
+            let path = "\(dir)/\(name).npy"
+            do {
+                _ = try NPYArray(contentsOf: path)
+                Issue.record("\(name) should fail")
+            } catch let error as NPYError {
+                #expect(error.description.hasPrefix(path), "\(error)")
+                #expect(error.description.contains(fragment), "\(error)")
+                #expect(!error.description.contains("\n"))
+            }
+        }
+    }
+
+    @Test func abandonedWriterLeavesNothing() throws {
+        let path = "\(dir)/partial.npy"
+        do {
+            let w = try NPYStreamWriter(path: path, dtype: .float64, shape: [4])
+            try [1.0, 2.0].withUnsafeBufferPointer { try w.append($0) }
+            #expect(throws: NPYError.self) { try w.commit() }
+        }
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.contains("partial") }
+        #expect(left.isEmpty, "left behind: \(left)")
+        #expect(throws: NPYError.self) { try NPY.write([1], shape: [1], to: "/nonexistent-dir/x.npy") }
+    }
+}
