@@ -10,6 +10,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
     ],
     targets: [
         // The single source of numeric truth: ap_fixed / ap_int semantics.
@@ -18,13 +20,20 @@ let package = Package(
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
         // Typed, throwing HDF5 reading on top of CHDF5 (files, groups, attributes, datasets).
         .target(name: "HDF5", dependencies: ["CHDF5"]),
+        // The graph IR: typed ops, shapes, per-layer formats, passes, a verifier and a text dump.
+        .target(name: "Graph", dependencies: ["FixedPoint"]),
+        // Model and config import: Keras JSON+H5, whole .h5, .keras archives; hls4ml YAML configs.
+        .target(
+            name: "Import",
+            dependencies: ["Graph", "HDF5", "FixedPoint", "Yams", "ZIPFoundation"]
+        ),
         // NumPy .npy files: read (memory-mapped) and write (atomically).
         .target(name: "NPY"),
         // The commands, as a library so tests can call them in-process too.
         .target(
             name: "FPGARunCLI",
             dependencies: [
-                "FixedPoint", "NPY",
+                "FixedPoint", "NPY", "Graph", "Import",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -32,6 +41,8 @@ let package = Package(
         .testTarget(name: "FixedPointTests", dependencies: ["FixedPoint"]),
         .testTarget(name: "NPYTests", dependencies: ["NPY"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5"]),
+        .testTarget(name: "GraphTests", dependencies: ["Graph"]),
+        .testTarget(name: "ImportTests", dependencies: ["Import"]),
         .testTarget(name: "CLITests", dependencies: ["FPGARunCLI"]),
     ],
     swiftLanguageModes: [.v6]

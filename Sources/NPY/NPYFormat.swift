@@ -73,7 +73,7 @@ public struct NPYHeader: Equatable, Sendable {
             throw NPYError(path, "unsupported .npy format version \(major).\(bytes[7])")
         }
         guard bytes.count >= start + headerLength else { throw NPYError(path, "truncated .npy header") }
-        guard let text = String(bytes: bytes[start..<start + headerLength], encoding: .utf8) else {
+        guard let text = String(validating: bytes[start..<start + headerLength], as: UTF8.self) else {
             throw NPYError(path, ".npy header is not text")
         }
         var header = try parseDict(text, path: path)
