@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""Emulator throughput: `fpgarun predict` against hls4ml 1.3.0's compiled C simulation `predict`,
+on the zoo jet tagger (KERAS_3layer, default config), in the same run.
+
+    tools/bench_predict.sh [--samples 1000000] [--peer-samples 20000]
+
+fpgarun runs all samples with 1 and 2 threads (median of 3 wall-clock runs each, whole command:
+start-up, model import, file I/O included); hls4ml's predict runs on the first peer-samples
+(its rate is per sample, so a smaller count only shortens the run). Outputs on the shared samples
+must be identical. Prints samples/s and the ratios.
+"""
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+zoo = os.path.join(os.path.dirname(root), "shared", "zoo", "keras")
+
+
+def timed(cmd):
+    t0 = time.perf_counter()
+    subprocess.run(cmd, check=True)
+    return time.perf_counter() - t0
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--samples", type=int, default=1_000_000)
+    ap.add_argument("--peer-samples", type=int, default=20_000)
+    ap.add_argument("--fpgarun", default=os.path.join(root, ".build/release/fpgarun"))
+    args = ap.parse_args()
+    if not os.path.exists(os.path.join(zoo, "KERAS_3layer.json")):
+        sys.exit(f"bench_predict: the zoo is absent ({zoo})")
+    import hls4ml  # noqa: E402  (from the venv)
+
+    work = tempfile.mkdtemp(prefix="bench_predict_")
+    cfg_path = os.path.join(work, "config.yml")
+    with open(cfg_path, "w") as f:
+        f.write(f"KerasJson: {zoo}/KERAS_3layer.json\nKerasH5: {zoo}/KERAS_3layer_weights.h5\n"
+                f"OutputDir: {work}/hls4ml_prj\nProjectName: myproject\nBackend: Vitis\nIOType: io_parallel\n"
+                "HLSConfig:\n  Model:\n    Precision: ap_fixed<16,6>\n    ReuseFactor: 1\n    Strategy: Latency\n")
+    rng = np.random.default_rng(7)
+    x = rng.normal(0, 1.5, size=(args.samples, 16))
+    x_path, y_path = os.path.join(work, "x.npy"), os.path.join(work, "y.npy")
+    np.save(x_path, x)
+
+    # hls4ml: convert + compile once (not timed here), then time predict.
+    model = hls4ml.converters.convert_from_config(cfg_path)
+    model.compile()
+    xp = np.ascontiguousarray(x[: args.peer_samples])
+    t0 = time.perf_counter()
+    y_peer = model.predict(xp)
+    peer_time = time.perf_counter() - t0
+    peer_rate = args.peer_samples / peer_time
+
+    rates = {}
+    for threads in (1, 2):
+        times = [timed([args.fpgarun, "predict", "--config", cfg_path, "--input", x_path, "--output", y_path,
+                        "--threads", str(threads)]) for _ in range(3)]
+        rates[threads] = args.samples / statistics.median(times)
+    y = np.load(y_path)
+    mism = int((y[: args.peer_samples] != np.asarray(y_peer).reshape(args.peer_samples, -1)).any(axis=1).sum())
+    print(f"hls4ml 1.3.0 C-sim predict : {peer_rate:12,.0f} samples/s  ({args.peer_samples} samples)")
+    for t, r in rates.items():
+        print(f"fpgarun predict, {t} thread{'s' if t > 1 else ' '}: {r:12,.0f} samples/s  ({args.samples} samples)  "
+              f"{r / peer_rate:7.1f}x hls4ml")
+    print(f"2 threads / 1 thread: {rates[2] / rates[1]:.2f}x;  mismatching samples vs hls4ml: {mism} of {args.peer_samples}")
+    return 1 if mism else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
