@@ -38,7 +38,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "fpgarun", dependencies: ["FPGARunCLI"]),
-        .testTarget(name: "FixedPointTests", dependencies: ["FixedPoint"]),
+        .testTarget(name: "FixedPointTests", dependencies: ["FixedPoint"], exclude: ["Harness"]),
         .testTarget(name: "NPYTests", dependencies: ["NPY"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5"]),
         .testTarget(name: "GraphTests", dependencies: ["Graph"]),

@@ -1,0 +1,183 @@
+import Foundation
+
+@testable import FixedPoint
+
+/// Repository paths, found from this file (Tests/FixedPointTests/X.swift -> ../../).
+enum Repo {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+    static let apTypes = root.appendingPathComponent(".cache/ap_types")
+    static let harnessSource = root.appendingPathComponent("Tests/FixedPointTests/Harness/aptypes_harness.cpp")
+}
+
+/// Deterministic 64-bit generator (SplitMix64): the same plan on every run and machine.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+struct HarnessFailure: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// The g++-compiled ap_types harness (Harness/aptypes_harness.cpp plus generated table units).
+///
+/// Built once per process (and cached across runs in the temp directory under a key that hashes
+/// every input: harness source, generated tables, flags, compiler version and header contents).
+struct APTypesHarness {
+    static let flags = ["-O1", "-std=c++14", "-w"]
+    /// Table units compiled in parallel (the main unit is one more process).
+    static let parts = 2
+
+    let executable: URL
+
+    /// Writes the table units for `plan`, compiles them with g++ and links the harness.
+    static func build(_ plan: DifferentialPlan) throws -> APTypesHarness {
+        let headers = Repo.apTypes
+        guard FileManager.default.fileExists(atPath: headers.appendingPathComponent("ap_fixed.h").path) else {
+            throw HarnessFailure(
+                description: "ap_types headers missing at \(headers.path): run `make setup` (tools/setup.sh)")
+        }
+        let source = try String(contentsOf: Repo.harnessSource, encoding: .utf8)
+        let units = (0..<parts).map { plan.tableUnit(part: $0, of: parts) }
+        var key = FNV1a()
+        key.add(source)
+        units.forEach { key.add($0) }
+        key.add(flags.joined(separator: " "))
+        key.add(try run("/usr/bin/env", ["g++", "--version"]).stdout)
+        for name in try FileManager.default.subpathsOfDirectory(atPath: headers.path).sorted()
+        where name.hasSuffix(".h") {
+            key.add(name)
+            key.add(try Data(contentsOf: headers.appendingPathComponent(name)))
+        }
+        let tmp = FileManager.default.temporaryDirectory
+        let cache = tmp.appendingPathComponent("fpgarun-aptypes-harness-\(String(key.value, radix: 16))")
+        let exe = cache.appendingPathComponent("harness")
+        if FileManager.default.isExecutableFile(atPath: exe.path) { return APTypesHarness(executable: exe) }
+
+        let work = tmp.appendingPathComponent("fpgarun-aptypes-build-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        let include = ["-I", headers.path, "-I", Repo.harnessSource.deletingLastPathComponent().path]
+        var jobs: [(Process, URL, String)] = []
+        var objects: [String] = []
+        let mainObject = work.appendingPathComponent("main.o").path
+        jobs.append(try start("g++", flags + include + ["-c", Repo.harnessSource.path, "-o", mainObject], in: work, label: "main unit"))
+        objects.append(mainObject)
+        for (k, unit) in units.enumerated() {
+            let file = work.appendingPathComponent("table\(k).cpp")
+            try unit.write(to: file, atomically: true, encoding: .utf8)
+            let object = work.appendingPathComponent("table\(k).o").path
+            jobs.append(try start("g++", flags + include + ["-c", file.path, "-o", object], in: work, label: "table unit \(k)"))
+            objects.append(object)
+        }
+        var errors: [String] = []
+        for (process, log, label) in jobs {
+            process.waitUntilExit()
+            if process.terminationStatus != 0 {
+                let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+                errors.append("g++ failed on the \(label):\n\(text.prefix(4000))")
+            }
+        }
+        if !errors.isEmpty { throw HarnessFailure(description: errors.joined(separator: "\n")) }
+        let linked = work.appendingPathComponent("harness")
+        let (link, linkLog, _) = try start("g++", objects + ["-o", linked.path], in: work, label: "link")
+        link.waitUntilExit()
+        guard link.terminationStatus == 0 else {
+            throw HarnessFailure(description: "linking the harness failed: \((try? String(contentsOf: linkLog, encoding: .utf8)) ?? "")")
+        }
+        // Publish atomically: concurrent runs may race; whichever rename wins is identical.
+        let staged = tmp.appendingPathComponent("fpgarun-aptypes-stage-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: staged, withIntermediateDirectories: true)
+        try FileManager.default.moveItem(at: linked, to: staged.appendingPathComponent("harness"))
+        if (try? FileManager.default.moveItem(at: staged, to: cache)) == nil {
+            try? FileManager.default.removeItem(at: staged)
+        }
+        guard FileManager.default.isExecutableFile(atPath: exe.path) else {
+            throw HarnessFailure(description: "harness not found at \(exe.path) after building")
+        }
+        return APTypesHarness(executable: exe)
+    }
+
+    /// Sends all requests in one batch and returns one answer line per request.
+    func query(_ requests: [String]) throws -> [String] {
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("fpgarun-aptypes-run-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        let input = work.appendingPathComponent("in.txt")
+        let output = work.appendingPathComponent("out.txt")
+        let errors = work.appendingPathComponent("err.txt")
+        try (requests.joined(separator: "\n") + "\n").write(to: input, atomically: false, encoding: .utf8)
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+        let process = Process()
+        process.executableURL = executable
+        process.standardInput = try FileHandle(forReadingFrom: input)
+        process.standardOutput = try FileHandle(forWritingTo: output)
+        // ap_types prints a warning per NaN input: keep stderr out of the way, but readable.
+        process.standardError = try FileHandle(forWritingTo: errors)
+        try process.run()
+        process.waitUntilExit()
+        let text = try String(contentsOf: output, encoding: .utf8)
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if lines.last == "" { lines.removeLast() }
+        guard process.terminationStatus == 0, lines.count == requests.count else {
+            let stderrText = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
+            let failedAt = lines.count < requests.count ? requests[lines.count] : "-"
+            throw HarnessFailure(description: """
+                harness exited with status \(process.terminationStatus) after \(lines.count) of \
+                \(requests.count) answers (next request: \(failedAt)); stderr tail: \
+                \(stderrText.suffix(2000))
+                """)
+        }
+        return lines
+    }
+
+    private static func start(_ tool: String, _ args: [String], in dir: URL, label: String) throws -> (Process, URL, String) {
+        let log = dir.appendingPathComponent("\(label.replacingOccurrences(of: " ", with: "_")).log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = [tool] + args
+        p.currentDirectoryURL = dir
+        p.standardOutput = handle
+        p.standardError = handle
+        try p.run()
+        return (p, log, label)
+    }
+
+    private static func run(_ exe: String, _ args: [String]) throws -> (status: Int32, stdout: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: exe)
+        p.arguments = args
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()  // read before waiting
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}
+
+/// FNV-1a 64-bit, for the cache key.
+struct FNV1a {
+    var value: UInt64 = 0xcbf2_9ce4_8422_2325
+    mutating func add(_ data: Data) {
+        for byte in data {
+            value ^= UInt64(byte)
+            value = value &* 0x0000_0100_0000_01B3
+        }
+        value ^= 0xff  // separator between fields
+        value = value &* 0x0000_0100_0000_01B3
+    }
+    mutating func add(_ text: String) { add(Data(text.utf8)) }
+}
