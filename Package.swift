@@ -27,22 +27,27 @@ let package = Package(
             name: "Import",
             dependencies: ["Graph", "HDF5", "FixedPoint", "Yams", "ZIPFoundation"]
         ),
+        // The bit-accurate emulator: the graph executed on raw integers, batched and multi-threaded.
+        .target(name: "Emulator", dependencies: ["Graph", "FixedPoint"]),
         // NumPy .npy files: read (memory-mapped) and write (atomically).
         .target(name: "NPY"),
         // The commands, as a library so tests can call them in-process too.
         .target(
             name: "FPGARunCLI",
             dependencies: [
-                "FixedPoint", "NPY", "Graph", "Import",
+                "FixedPoint", "NPY", "Graph", "Import", "Emulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "fpgarun", dependencies: ["FPGARunCLI"]),
+        // Emulator throughput benchmark (tools/EmuBench/main.swift).
+        .executableTarget(name: "emu-bench", dependencies: ["Emulator", "Import", "NPY", "Graph"], path: "tools/EmuBench"),
         .testTarget(name: "FixedPointTests", dependencies: ["FixedPoint"], exclude: ["Harness"]),
         .testTarget(name: "NPYTests", dependencies: ["NPY"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5"]),
         .testTarget(name: "GraphTests", dependencies: ["Graph"]),
         .testTarget(name: "ImportTests", dependencies: ["Import"]),
+        .testTarget(name: "EmulatorTests", dependencies: ["Emulator", "Import", "NPY"]),
         .testTarget(name: "CLITests", dependencies: ["FPGARunCLI"]),
     ],
     swiftLanguageModes: [.v6]

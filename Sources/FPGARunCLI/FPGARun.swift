@@ -14,7 +14,7 @@ public struct FPGARun: ParsableCommand {
         model, config or type that cannot be used); 64 bad command-line usage.
         """,
         version: version,
-        subcommands: [Quantize.self, Show.self]
+        subcommands: [Quantize.self, Show.self, Predict.self]
     )
 
     public init() {}
@@ -32,8 +32,8 @@ public struct FPGARun: ParsableCommand {
         } catch let error as ExitCode {
             Foundation.exit(error.rawValue)
         } catch {
-            if let described = error as? CustomStringConvertible, isOurError(error) {
-                FileHandle.standardError.write(Data("fpgarun: error: \(described.description)\n".utf8))
+            if isOurError(error) {
+                FileHandle.standardError.write(Data("fpgarun: error: \(error)\n".utf8))
                 Foundation.exit(2)
             }
             exit(withError: error)

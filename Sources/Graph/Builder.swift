@@ -43,7 +43,7 @@ public struct GraphBuilder {
         node.shape = try InferShapes.shape(of: node, inputs: inputs.map { nodes[$0].shape })
         nodes.append(node)
         names[name] = id
-        if let activation, activation != .linear { nodes[id].fusedActivation = activation }
+        if let activation { nodes[id].fusedActivation = activation }
         return id
     }
 

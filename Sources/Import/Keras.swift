@@ -84,22 +84,20 @@ public enum KerasImporter {
         switch cls {
         case "Sequential":
             var previous: NodeID?
-            for (i, layer) in layers.enumerated() {
+            for layer in layers {
                 if previous == nil {
                     let first = layer["config"]
                     let shape = first["batch_input_shape"].array ?? first["batch_shape"].array
                         ?? config["build_input_shape"].array ?? layer["build_config"]["input_shape"].array
                     let inputName = layer["class_name"].string == "InputLayer"
-                        ? (first["name"].string ?? "input_1") : "input_1"
+                        ? (first["name"].string ?? "input_1") : "input1"  // hls4ml's name for an implicit input
                     guard let shape else {
                         throw ImportError(path, first["name"].string, "the first layer gives no input shape")
                     }
                     previous = try converter.input(inputName, shape: shape)
                     if layer["class_name"].string == "InputLayer" { continue }
                 }
-                let id = try converter.convert(layer, inputs: [previous!])
-                previous = id ?? previous
-                if i == layers.count - 1 { break }
+                previous = try converter.convert(layer, inputs: [previous!]) ?? previous
             }
             return try converter.builder.finish(output: previous!)
         case "Model", "Functional":

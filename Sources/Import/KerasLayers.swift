@@ -165,14 +165,16 @@ struct LayerConverter {
         }
     }
 
-    /// The Keras `activation=` value as a function; nil for none/linear.
+    /// The Keras `activation=` value as a function; nil when absent. An explicit `linear` is kept:
+    /// hls4ml splits it off too, and it matters when the layer's result type differs.
     func activation(_ value: JSON, name: String) throws -> ActivationFunction? {
         guard !value.isNull else { return nil }
         guard let s = value.string ?? value["config"]["name"].string ?? value["class_name"].string else {
             throw ImportError(path, name, "unreadable activation")
         }
         switch s {
-        case "linear", "": return nil
+        case "": return nil
+        case "linear": return .linear
         case "relu": return .relu
         case "sigmoid": return .sigmoid
         case "tanh": return .tanh

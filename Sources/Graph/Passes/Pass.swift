@@ -10,7 +10,7 @@ public protocol Pass: Sendable {
 public enum Pipeline {
     /// The standard passes, in order, for the given per-layer settings.
     public static func standard(_ settings: HLSSettings) -> [any Pass] {
-        [SplitActivations(), RemoveIdentities(), InferShapes(), AssignSettings(settings), Verify()]
+        [SplitActivations(), InferShapes(), AssignSettings(settings), RemoveIdentities(), Verify()]
     }
 
     /// Runs `passes` in order; `dump` (if given) receives the graph after each pass.

@@ -1,0 +1,145 @@
+import Dispatch
+import FixedPoint
+import Graph
+
+/// Runs a graph bit-exactly on raw fixed-point integers, as the firmware's C simulation does.
+///
+/// The graph is compiled once into a plan of kernels over one arena per thread: every node's
+/// output for a tile of samples has a fixed slot, so running allocates nothing per sample.
+/// Samples are independent, so threads split the batch into contiguous ranges.
+public final class Emulator: Sendable {
+    /// The graph it runs (after the passes).
+    public let graph: Graph
+    /// Format of the network input (the input node's result type).
+    public let inputFormat: FixedFormat
+    /// Format of the network output.
+    public let outputFormat: FixedFormat
+
+    struct Step: Sendable {
+        let node: NodeID
+        let kernel: any LayerKernel
+        let inputs: [NodeID]
+    }
+
+    let steps: [Step]
+    /// Arena offset of each node's tile, per sample of the tile: `offset[n] * tile + s * size`.
+    let offsets: [Int]
+    let arenaPerSample: Int
+    let scratchPerTile: Int
+    /// Samples computed per kernel call (weights stay in cache across a tile).
+    let tile: Int
+
+    /// Compiles `graph` (which must have been through `Pipeline.standard`).
+    public init(_ graph: Graph, tile: Int = 16) throws {
+        self.graph = graph
+        self.tile = tile
+        inputFormat = graph.nodes[graph.input].types.result
+        outputFormat = graph.nodes[graph.output].types.result
+        guard inputFormat.fitsInt64, outputFormat.fitsInt64 else {
+            throw EmulatorError(layer: nil, "input/output formats wider than 64 bits are not supported")
+        }
+        var offsets = [Int](repeating: 0, count: graph.nodes.count)
+        var total = 0
+        var steps: [Step] = []
+        var scratch = 0
+        for node in graph.nodes {
+            offsets[node.id] = total
+            total += node.size
+            if node.id == graph.input { continue }
+            let ctx = KernelContext(node: node, inputFormats: node.inputs.map { graph.nodes[$0].types.result },
+                                    inputShapes: node.inputs.map { graph.nodes[$0].shape })
+            let kernel = try KernelFactory.make(ctx)
+            scratch = max(scratch, kernel.scratchCount(batch: tile))
+            steps.append(Step(node: node.id, kernel: kernel, inputs: node.inputs))
+        }
+        self.steps = steps
+        self.offsets = offsets
+        arenaPerSample = total
+        scratchPerTile = scratch
+    }
+
+    /// Input values per sample.
+    public var inputSize: Int { graph.inputSize }
+    /// Output values per sample.
+    public var outputSize: Int { graph.outputSize }
+
+    /// Runs `samples` samples: `input` holds `samples × inputSize` values (quantized to the input
+    /// format as ap_types assignment from double does), `output` receives `samples × outputSize`
+    /// raw values in `outputFormat`.
+    public func run(input: UnsafePointer<Double>, samples: Int, rawOutput: UnsafeMutablePointer<Int64>, threads: Int = 1) {
+        let workers = max(1, min(threads, (samples + tile - 1) / tile))
+        let inSize = inputSize, outSize = outputSize
+        if workers == 1 {
+            runRange(0..<samples, input: input, rawOutput: rawOutput)
+            return
+        }
+        // Contiguous ranges, tile-aligned so each worker runs whole tiles but the last.
+        let tiles = (samples + tile - 1) / tile
+        let tilesPerWorker = (tiles + workers - 1) / workers
+        let inputAddress = Int(bitPattern: input), outputAddress = Int(bitPattern: rawOutput)
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            let lo = min(samples, w * tilesPerWorker * tile)
+            let hi = min(samples, (w + 1) * tilesPerWorker * tile)
+            guard lo < hi else { return }
+            let inp = UnsafePointer<Double>(bitPattern: inputAddress)!
+            let out = UnsafeMutablePointer<Int64>(bitPattern: outputAddress)!
+            runRange(lo..<hi, input: inp, rawOutput: out)
+            _ = (inSize, outSize)
+        }
+    }
+
+    /// Like `run(input:samples:rawOutput:threads:)`, writing output values as Double (exact for
+    /// output formats of up to 53 significant bits).
+    public func run(input: UnsafePointer<Double>, samples: Int, output: UnsafeMutablePointer<Double>, threads: Int = 1) {
+        let raw = UnsafeMutablePointer<Int64>.allocate(capacity: samples * outputSize)
+        defer { raw.deallocate() }
+        run(input: input, samples: samples, rawOutput: raw, threads: threads)
+        let scale = Double(sign: .plus, exponent: -outputFormat.fractionBits, significand: 1)
+        for i in 0..<(samples * outputSize) { output[i] = Double(raw[i]) * scale }
+    }
+
+    /// Every node's output values for one sample (`input` has `inputSize` values), in node order.
+    public func trace(input: [Double]) -> [[Double]] {
+        precondition(input.count == inputSize, "trace needs one sample")
+        var arena = [Int64](repeating: 0, count: arenaPerSample * tile + scratchPerTile)
+        arena.withUnsafeMutableBufferPointer { a in
+            input.withUnsafeBufferPointer { runTile(1, input: $0.baseAddress!, arena: a.baseAddress!) }
+        }
+        return graph.nodes.map { node in
+            let f = node.types.result
+            let scale = Double(sign: .plus, exponent: -f.fractionBits, significand: 1)
+            let base = offsets[node.id] * tile
+            return (0..<node.size).map { Double(arena[base + $0]) * scale }
+        }
+    }
+
+    private func runRange(_ range: Range<Int>, input: UnsafePointer<Double>, rawOutput: UnsafeMutablePointer<Int64>) {
+        let arena = UnsafeMutablePointer<Int64>.allocate(capacity: arenaPerSample * tile + scratchPerTile)
+        arena.initialize(repeating: 0, count: arenaPerSample * tile + scratchPerTile)
+        defer { arena.deallocate() }
+        let inSize = inputSize, outSize = outputSize
+        let outBase = offsets[graph.output] * tile
+        var start = range.lowerBound
+        while start < range.upperBound {
+            let n = min(tile, range.upperBound - start)
+            runTile(n, input: input + start * inSize, arena: arena)
+            (rawOutput + start * outSize).update(from: arena + outBase, count: n * outSize)
+            start += n
+        }
+    }
+
+    /// Runs `n ≤ tile` samples through every step, leaving each node's outputs in the arena.
+    private func runTile(_ n: Int, input: UnsafePointer<Double>, arena: UnsafeMutablePointer<Int64>) {
+        let inBase = arena + offsets[graph.input] * tile
+        let fmt = inputFormat
+        for i in 0..<(n * inputSize) { inBase[i] = fmt.quantize64(input[i]) }
+        let scratch = arena + arenaPerSample * tile
+        withUnsafeTemporaryAllocation(of: UnsafePointer<Int64>.self, capacity: 2) { ptrs in
+            for step in steps {
+                for (k, i) in step.inputs.enumerated() { ptrs[k] = UnsafePointer(arena + offsets[i] * tile) }
+                step.kernel.run(batch: n, inputs: UnsafePointer(ptrs.baseAddress!), output: arena + offsets[step.node] * tile,
+                                scratch: scratch)
+            }
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import ArgumentParser
+import Emulator
+import Foundation
+import Graph
+import NPY
+
+/// `fpgarun predict`: run the bit-accurate emulator on a batch of inputs.
+struct Predict: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the bit-accurate emulator on inputs from a .npy file.",
+        discussion: """
+        The input holds one sample per row: shape (samples, features) or (samples, *input_shape). \
+        The output is float64 of shape (samples, outputs) holding the exact fixed-point values the \
+        firmware computes. Inputs are streamed in chunks, so their size is not bounded by memory.
+        """
+    )
+
+    @OptionGroup var modelOptions: ModelOptions
+
+    @Option(name: .long, help: "Input samples (.npy).")
+    var input: String
+
+    @Option(name: .long, help: "Output file (.npy, float64), written atomically.")
+    var output: String
+
+    @Option(name: .long, help: "Worker threads (default: all cores).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(name: .long, help: "Write each layer's output as DIR/<layer>.npy (for every sample).")
+    var trace: String?
+
+    func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+    }
+
+    func run() throws {
+        let (_, graph) = try modelOptions.load()
+        let emulator: Emulator
+        do {
+            emulator = try Emulator(graph)
+        } catch let e as EmulatorError {
+            throw CLIError("\(graph.name): \(e)")
+        }
+        let x = try NPYArray(contentsOf: input)
+        let samples = try Self.sampleCount(x, features: emulator.inputSize, shape: graph.nodes[graph.input].shape)
+        let writer = try NPYStreamWriter(path: output, dtype: .float64, shape: [samples, emulator.outputSize])
+        var tracer = try trace.map { try Tracer(dir: $0, graph: graph, samples: samples) }
+        let chunk = max(1, min(samples, 1 << 16))
+        var inBuf = [Double](repeating: 0, count: chunk * emulator.inputSize)
+        var outBuf = [Double](repeating: 0, count: chunk * emulator.outputSize)
+        var start = 0
+        while start < samples {
+            let n = min(chunk, samples - start)
+            inBuf.withUnsafeMutableBufferPointer {
+                x.copyDoubles(from: start * emulator.inputSize, count: n * emulator.inputSize, into: $0.baseAddress!)
+            }
+            inBuf.withUnsafeBufferPointer { i in
+                outBuf.withUnsafeMutableBufferPointer { o in
+                    emulator.run(input: i.baseAddress!, samples: n, output: o.baseAddress!, threads: threads)
+                }
+            }
+            try outBuf.withUnsafeBufferPointer { try writer.append(UnsafeBufferPointer(rebasing: $0[0..<(n * emulator.outputSize)])) }
+            if tracer != nil {
+                for s in 0..<n {
+                    let sample = Array(inBuf[(s * emulator.inputSize)..<((s + 1) * emulator.inputSize)])
+                    try tracer!.append(emulator.trace(input: sample))
+                }
+            }
+            start += n
+        }
+        try tracer?.commit()
+        try writer.commit()
+    }
+
+    /// Samples in `x`, checking its shape against the model's input.
+    static func sampleCount(_ x: NPYArray, features: Int, shape: [Int]) throws -> Int {
+        let dims = x.shape
+        if dims.count >= 2, Array(dims.dropFirst()) == shape || dims.dropFirst().reduce(1, *) == features && dims.count == 2 {
+            return dims[0]
+        }
+        if dims.count == 1, features == 1 { return dims[0] }
+        throw CLIError("\(x.path): the model takes \(features) features per sample (input shape \(shape)); the file has shape \(dims)")
+    }
+}
+
+/// Per-layer outputs of every sample, one `.npy` per layer, each written atomically.
+struct Tracer {
+    var writers: [NPYStreamWriter]
+
+    init(dir: String, graph: Graph, samples: Int) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        } catch {
+            throw CLIError("\(dir): cannot create trace folder")
+        }
+        writers = try graph.nodes.map { node in
+            let safe = String(node.name.map { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" ? $0 : "_" })
+            return try NPYStreamWriter(path: "\(dir)/\(safe).npy", dtype: .float64, shape: [samples] + node.shape)
+        }
+    }
+
+    mutating func append(_ layers: [[Double]]) throws {
+        for (w, values) in zip(writers, layers) {
+            try values.withUnsafeBufferPointer { try w.append($0) }
+        }
+    }
+
+    func commit() throws {
+        for w in writers { try w.commit() }
+    }
+}
