@@ -1,0 +1,93 @@
+import Emulator
+import FixedPoint
+import Foundation
+import Graph
+import NPY
+import Testing
+
+// Every converted hls4ml 1.3.0 golden case (Tests/Fixtures/hls4ml/cases.json), each its own test:
+// the emulator must reproduce hls4ml's C-simulation output bit for bit, every traced layer too, and our
+// type assignment must equal hls4ml's resolved types.
+
+@Suite struct GoldenTests {
+    /// The network output on every golden sample equals y.npy exactly.
+    @Test(arguments: Goldens.cases)
+    func outputsMatchCSim(_ c: Goldens.Case) throws {
+        if c.needsShared && !Goldens.sharedPresent {
+            print("skipping \(c.name): ../shared/zoo is absent")
+            return
+        }
+        let g = try Goldens.graph(c)
+        let emu = try Emulator(g)
+        let x = try NPYArray(contentsOf: Goldens.dir(c).appendingPathComponent("x.npy").path)
+        let y = try NPYArray(contentsOf: Goldens.dir(c).appendingPathComponent("y.npy").path)
+        let samples = x.shape[0]
+        #expect(x.count == samples * emu.inputSize, "\(c.name): x.npy shape \(x.shape) vs input size \(emu.inputSize)")
+        #expect(y.count == samples * emu.outputSize, "\(c.name): y.npy shape \(y.shape) vs output size \(emu.outputSize)")
+        let input = x.doubles()
+        var output = [Double](repeating: .nan, count: samples * emu.outputSize)
+        input.withUnsafeBufferPointer { i in
+            output.withUnsafeMutableBufferPointer { o in
+                emu.run(input: i.baseAddress!, samples: samples, output: o.baseAddress!, threads: 2)
+            }
+        }
+        let (count, text) = Goldens.mismatches(output, y.doubles(), width: emu.outputSize)
+        #expect(count == 0, "\(c.name): \(count) of \(output.count) outputs differ: \(text)")
+    }
+
+    /// Every layer hls4ml traced equals our node of the same name, for the traced samples.
+    @Test(arguments: Goldens.cases.filter { !$0.traceLayers.isEmpty })
+    func tracesMatchCSim(_ c: Goldens.Case) throws {
+        if c.needsShared && !Goldens.sharedPresent {
+            print("skipping \(c.name): ../shared/zoo is absent")
+            return
+        }
+        let g = try Goldens.graph(c)
+        let emu = try Emulator(g)
+        let x = try NPYArray(contentsOf: Goldens.dir(c).appendingPathComponent("x.npy").path).doubles()
+        let traces = (0..<c.traceSamples).map { s in
+            emu.trace(input: Array(x[(s * emu.inputSize)..<((s + 1) * emu.inputSize)]))
+        }
+        for layer in c.traceLayers {
+            let path = Goldens.dir(c).appendingPathComponent("trace/\(layer).npy").path
+            guard FileManager.default.fileExists(atPath: path) else { continue }
+            guard let node = g.node(named: layer) else {
+                Issue.record("\(c.name): hls4ml traced '\(layer)', which our graph does not have")
+                continue
+            }
+            let theirs = try NPYArray(contentsOf: path).doubles()
+            let ours = traces.flatMap { $0[node.id] }
+            let (count, text) = Goldens.mismatches(ours, Array(theirs.prefix(ours.count)), width: node.size)
+            #expect(count == 0, "\(c.name) layer \(layer): \(count) of \(ours.count) values differ: \(text)")
+        }
+    }
+
+    /// Our AssignSettings gives every layer the types hls4ml resolved (hls4ml_graph.json).
+    @Test(arguments: Goldens.cases)
+    func typesMatchHls4ml(_ c: Goldens.Case) throws {
+        if c.needsShared && !Goldens.sharedPresent {
+            print("skipping \(c.name): ../shared/zoo is absent")
+            return
+        }
+        let g = try Goldens.graph(c)
+        let roles: [(String, KeyPath<LayerTypes, FixedFormat?>)] = [
+            ("accum_t", \.accum), ("weight_t", \.weight), ("bias_t", \.bias), ("scale_t", \.scale),
+            ("param_t", \.param), ("exp_table_t", \.expTable), ("inv_table_t", \.invTable),
+        ]
+        for layer in try Goldens.hlsLayers(c) {
+            guard let node = g.node(named: layer.name) else { continue }  // checked by ImportTests
+            func check(_ role: String, _ ours: FixedFormat?) throws {
+                guard let text = layer.types[role] else { return }
+                let theirs = try FixedFormat(parsing: text)
+                // A Dense/Conv without bias gets an ap_uint<1> zero bias in hls4ml; zero in any type.
+                if role == "bias_t" && text == "ap_uint<1>" { return }
+                #expect(ours == theirs, "\(c.name) layer \(layer.name) (\(layer.cls)): \(role) ours \(ours.map(\.description) ?? "none"), hls4ml \(text)")
+            }
+            try check("result_t", node.types.result)
+            for (role, path) in roles { try check(role, node.types[keyPath: path]) }
+            if case .activation(let a) = node.op, a.function.usesTable, a.function != .softmax {
+                try check("table_t", node.types.table)
+            }
+        }
+    }
+}
