@@ -79,24 +79,33 @@ struct Quantize: ParsableCommand {
         let chunk = 1 << 16
         var values = [Double](repeating: 0, count: chunk)
         var raws = [Int64](repeating: 0, count: chunk)
+        // Values up to 53 significant bits are exact as raw · 2^-F (a power-of-two scaling).
+        let exactScale = format.fitsInt64 && format.width <= 53 && abs(format.fractionBits) < 1000
+        let scale = Double(sign: .plus, exponent: -format.fractionBits, significand: 1)
         var start = 0
-        let fast = format.fitsInt64
         while start < array.count {
             let n = min(chunk, array.count - start)
-            values.withUnsafeMutableBufferPointer { array.copyDoubles(from: start, count: n, into: $0.baseAddress!) }
-            if raw {
-                if fast {
-                    for i in 0..<n { raws[i] = format.quantize64(values[i]) }
-                } else {
-                    for i in 0..<n { raws[i] = Int64(truncatingIfNeeded: format.quantize(values[i])) }
+            values.withUnsafeMutableBufferPointer { v in
+                raws.withUnsafeMutableBufferPointer { r in
+                    array.copyDoubles(from: start, count: n, into: v.baseAddress!)
+                    if format.fitsInt64 {
+                        for i in 0..<n { r[i] = format.quantize64(v[i]) }
+                    } else {
+                        for i in 0..<n { r[i] = Int64(truncatingIfNeeded: format.quantize(v[i])) }
+                    }
+                    if raw { return }
+                    if exactScale {
+                        for i in 0..<n { v[i] = Double(r[i]) * scale }
+                    } else if format.fitsInt64 {
+                        for i in 0..<n { v[i] = format.value(ofRaw: Int128(r[i])) }
+                    } else {
+                        for i in 0..<n { v[i] = format.value(ofRaw: format.quantize(v[i])) }
+                    }
                 }
+            }
+            if raw {
                 try raws.withUnsafeBufferPointer { try writer.append(UnsafeBufferPointer(rebasing: $0[0..<n])) }
             } else {
-                if fast {
-                    for i in 0..<n { values[i] = format.value(ofRaw: Int128(format.quantize64(values[i]))) }
-                } else {
-                    for i in 0..<n { values[i] = format.value(ofRaw: format.quantize(values[i])) }
-                }
                 try values.withUnsafeBufferPointer { try writer.append(UnsafeBufferPointer(rebasing: $0[0..<n])) }
             }
             start += n
