@@ -6,11 +6,12 @@
 # 1. tools/prep_firmware_tests.py turns every golden case into generated C++ (typedefs, fpgarun config
 #    structs, weights as hls4ml's decimal text, run functions) plus raw float64 inputs/outputs, under
 #    .cache/firmware-tests/.
-# 2. Tests/Firmware/run_cases.cpp (one program per group of cases) and Tests/Firmware/test_tables.cpp are
-#    compiled with g++ -std=c++14 and again with -std=c++17 (-O1 -Wall -Werror=return-type
-#    -Wno-unknown-pragmas), two compilers at a time under nice.
-# 3. Each program compares every traced layer (fed with its golden inputs), every whole model (all samples
-#    vs y.npy) and every lookup table exactly.
+# 2. Tests/Firmware/run_cases.cpp (one program per group of cases), Tests/Firmware/test_tables.cpp and
+#    Tests/Firmware/test_vs_hls4ml.cpp are compiled with g++ -std=c++14 and again with -std=c++17 (-O1 -Wall
+#    -Werror=return-type -Wno-unknown-pragmas), two compilers at a time under nice.
+# 3. The programs compare exactly: every traced layer (fed with its golden inputs), every whole model (all
+#    samples vs y.npy), every lookup table, and (test_vs_hls4ml) fpgarun against hls4ml's own nnet_utils
+#    headers on random bit patterns in formats the goldens do not reach (saturating/rounding accumulators).
 # Prints FAIL lines, warnings that point into Firmware/ or Tests/Firmware/, and "N passed, M failed"
 # (over both language standards); exits 1 on any failure. Needs .cache/ap_types (tools/setup.sh) and the
 # hls4ml venv's python (tools/hls4ml_env.sh, created on first use). Zoo cases need ../shared/zoo.
@@ -33,11 +34,17 @@ groups=6
 mkdir -p "$work/bin" "$work/log"
 rm -f "$work"/bin/* "$work"/log/*
 
-# name|source|extra flags
-programs=("tables|Tests/Firmware/test_tables.cpp|")
+# hls4ml's own headers, for the differential test (found without importing the package).
+spec="$("$py" -c 'import importlib.util as u; print(u.find_spec("hls4ml").origin)')" || die "hls4ml is not installed for $py"
+tmpl="$(dirname "$spec")/templates"
+[ -f "$tmpl/vivado/nnet_utils/nnet_dense.h" ] || die "no nnet_utils headers under $tmpl"
+
+# name|source|argument|extra flags
+programs=("tables|Tests/Firmware/test_tables.cpp|$work/tables|"
+  "vs-hls4ml|Tests/Firmware/test_vs_hls4ml.cpp||-I$tmpl/vitis/nnet_utils -I$tmpl/vivado -I$tmpl/vivado/nnet_utils")
 for g in "$work"/gen/group*.inc; do
   k="$(basename "$g" .inc)"
-  programs+=("$k|Tests/Firmware/run_cases.cpp|-DFPGARUN_CASES=\"$k.inc\"")
+  programs+=("$k|Tests/Firmware/run_cases.cpp|$work/data|-DFPGARUN_CASES=\"$k.inc\"")
 done
 
 compile() { # std name source flags
@@ -55,7 +62,7 @@ say "compiling ${#programs[@]} programs x 2 standards (logs: $work/log)"
 running=0
 for std in 14 17; do
   for p in "${programs[@]}"; do
-    IFS='|' read -r name src flags <<<"$p"
+    IFS='|' read -r name src _ flags <<<"$p"
     compile "$std" "$name" "$src" "$flags" &
     running=$((running + 1))
     if [ "$running" -ge 2 ]; then
@@ -70,7 +77,7 @@ passed=0
 failed=0
 for std in 14 17; do
   for p in "${programs[@]}"; do
-    IFS='|' read -r name _ _ <<<"$p"
+    IFS='|' read -r name _ arg _ <<<"$p"
     log="$work/log/$name-c++$std.txt"
     exe="$work/bin/$name-c++$std"
     # ap_types itself warns under -Wall (uninitialised reads in its own constructors); show only ours.
@@ -84,8 +91,8 @@ for std in 14 17; do
       failed=$((failed + 1))
       continue
     fi
-    if [ "$name" = tables ]; then arg="$work/tables"; else arg="$work/data"; fi
-    out="$("$exe" "$arg" 2>&1)" || true
+    # shellcheck disable=SC2086
+    out="$("$exe" $arg 2>&1)" || true
     printf '%s\n' "$out" | grep -E '^FAIL' | sed "s/^/c++$std /" || true
     counts="$(printf '%s\n' "$out" | tail -n 1)"
     if [[ "$counts" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
