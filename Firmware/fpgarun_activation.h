@@ -15,8 +15,9 @@
 //   thresholded_relu                  — typedef param_t; static constexpr double theta = 1.0;
 //   prelu                             — typedef param_t; the alphas are an array argument [n_in]
 //   hard_sigmoid                      — typedef slope_t, shift_t; static constexpr double slope = 0.2, shift = 0.5;
-//   relu_param                        — typedef param_t; static const bool has_max_value;
-//                                       static constexpr double max_value, threshold, negative_slope;
+//
+// Keras' ReLU layer maps to relu: hls4ml 1.3 drops its max_value / threshold / negative_slope (and so does
+// fpgarun's emulator), so codegen emits fpgarun::relu for it.
 //
 // Calls: fpgarun::sigmoid<layerM_t, layerN_t, configN>(layerM_out, layerN_out);
 //        fpgarun::prelu<layerM_t, layerN_t, configN>(layerM_out, layerN_out, aN);
@@ -143,30 +144,6 @@ template <class data_T, class res_T, class CONFIG_T> void relu(const data_T data
             res[i] = data[i];
         else
             res[i] = 0;
-    }
-}
-
-/// Keras' ReLU layer with its parameters (not in hls4ml 1.3, which drops them and calls relu):
-/// x > threshold → min(x, max_value) (when has_max_value), else negative_slope * (x - threshold).
-/// threshold, max_value and negative_slope are quantized to param_t; the product is exact, one cast.
-template <class data_T, class res_T, class CONFIG_T>
-void relu_param(const data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_in]) {
-    #pragma HLS INLINE off
-    #pragma HLS PIPELINE II=CONFIG_T::reuse_factor
-    typedef typename CONFIG_T::param_t param_t;
-    const param_t threshold = double(CONFIG_T::threshold);
-    const param_t max_value = double(CONFIG_T::max_value);
-    const param_t slope = double(CONFIG_T::negative_slope);
-    for (unsigned i = 0; i < CONFIG_T::n_in; i++) {
-        #pragma HLS UNROLL
-        if (data[i] > threshold) {
-            if (CONFIG_T::has_max_value && data[i] > max_value)
-                res[i] = max_value;
-            else
-                res[i] = data[i];
-        } else {
-            res[i] = slope * (data[i] - threshold);
-        }
     }
 }
 

@@ -28,8 +28,9 @@
 // Hardware: the output pixels are processed in n_partitions groups of out_height*out_width/n_partitions
 // pixels (hls4ml's ParallelizationFactor = pixels per group). Latency: the group loop is pipelined with
 // II = reuse_factor, all pixels of a group and all their products in parallel (multipliers limited to
-// ceil(pixels*K*n_filt/reuse_factor)). Resource: per group, a reuse loop of reuse_factor steps with II = 1
-// (valid reuse factors as for Dense with n_in = K = filt_height*filt_width*n_chan).
+// ceil(pixels*K*n_filt/reuse_factor)). Resource: per group, a reuse loop of reuse_factor steps with II = 1;
+// needs reuse_factor <= K and K % reuse_factor == 0, K = filt_height*filt_width*n_chan (hls4ml's
+// convolution resource loop handles only that case).
 //
 // Numerics: every output pixel is exactly a Dense layer applied to its receptive field: the im2col row
 // [kh][kw][c] (zeros where the window covers padding) times the [K][n_filt] kernel, bias first, each
@@ -140,6 +141,8 @@ template <> struct conv_kernel<strategy::resource> {
         #pragma HLS INLINE off
         typedef conv_as_dense<CONFIG_T> D;
         typedef conv_shape<CONFIG_T> S;
+        static_assert(CONFIG_T::reuse_factor <= D::n_in,
+                      "conv config: the resource strategy needs reuse_factor <= filt_height * filt_width * n_chan");
         #pragma HLS FUNCTION_INSTANTIATE variable=weights,biases
         const unsigned block = ceil_div(D::n_in * D::n_out, CONFIG_T::reuse_factor);
         #pragma HLS ARRAY_RESHAPE variable=weights block factor=block
