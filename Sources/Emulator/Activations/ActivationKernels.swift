@@ -37,7 +37,7 @@ enum ActivationKernels {
         guard ctx.inputShape.reduce(1, *) == size else {
             throw ctx.error("activation input has \(ctx.inputShape.reduce(1, *)) values, output \(size)")
         }
-        let toResult = FixedCast(from: input, to: result)
+        let toResult = FastCast(from: input, to: result)
         func param() throws -> FixedFormat {
             guard let p = ctx.node.types.param else { throw ctx.error("no param type assigned (param_t)") }
             return p
@@ -51,7 +51,7 @@ enum ActivationKernels {
         }
         switch a.function {
         case .linear:
-            return CastKernel(cast: toResult, size: size)
+            return LinearKernel(cast: toResult, size: size)
         case .relu, .reluParameters:
             return ReluKernel(cast: toResult, size: size)
         case .leakyRelu(let alpha):
@@ -94,8 +94,7 @@ enum ActivationKernels {
             let alphaRaw = p.quantize(alpha)
             let scaled = try product(p, t, result, ctx)
             let entries = ActivationTables.raw(.elu, size: n, format: t).map { raw -> Int64 in
-                scaled.wide ? Int64(truncatingIfNeeded: scaled.cast.apply(alphaRaw * raw))
-                    : scaled(Int64(truncatingIfNeeded: alphaRaw), Int64(truncatingIfNeeded: raw))
+                Int64(truncatingIfNeeded: scaled.cast.apply(alphaRaw * raw))
             }
             return EluKernel(cast: toResult, table: entries, index: ScaledIndex(size: n, range: -8, input: input),
                              size: size)
@@ -143,9 +142,23 @@ enum ActivationKernels {
     }
 }
 
+/// linear: a cast to the result type (nnet::linear).
+struct LinearKernel: LayerKernel {
+    let cast: FastCast
+    let size: Int
+
+    func scratchCount(batch: Int) -> Int { 0 }
+
+    func run(batch: Int, inputs: UnsafePointer<UnsafePointer<Int64>>, output: UnsafeMutablePointer<Int64>,
+             scratch: UnsafeMutablePointer<Int64>) {
+        let x = inputs[0]
+        for i in 0..<(batch * size) { output[i] = cast.apply(x[i]) }
+    }
+}
+
 /// relu: x > 0 ? x : 0.
 struct ReluKernel: LayerKernel {
-    let cast: FixedCast
+    let cast: FastCast
     let size: Int
 
     func scratchCount(batch: Int) -> Int { 0 }
@@ -154,15 +167,16 @@ struct ReluKernel: LayerKernel {
              scratch: UnsafeMutablePointer<Int64>) {
         let x = inputs[0]
         for i in 0..<(batch * size) {
-            let v = x[i]
-            output[i] = v > 0 ? cast.apply(v) : 0
+            // Both sides computed, then selected: random signs would mispredict a branch.
+            let v = x[i], c = cast.apply(v)
+            output[i] = v > 0 ? c : 0
         }
     }
 }
 
 /// leaky_relu and prelu: x > 0 ? x : alpha[i]·x (one alpha per element of a sample).
 struct LeakyKernel: LayerKernel {
-    let cast: FixedCast
+    let cast: FastCast
     let alpha: [Int64]
     let product: ProductCast
     let size: Int
@@ -171,12 +185,14 @@ struct LeakyKernel: LayerKernel {
 
     func run(batch: Int, inputs: UnsafePointer<UnsafePointer<Int64>>, output: UnsafeMutablePointer<Int64>,
              scratch: UnsafeMutablePointer<Int64>) {
+        // Locals: stores through `output` could alias fields of self, which would be reloaded per element.
+        let cast = self.cast, product = self.product
         alpha.withUnsafeBufferPointer { a in
             for s in 0..<batch {
                 let x = inputs[0] + s * size, out = output + s * size
                 for i in 0..<size {
-                    let v = x[i]
-                    out[i] = v > 0 ? cast.apply(v) : product(a[i], v)
+                    let v = x[i], c = cast.apply(v), p = product(a[i], v)
+                    out[i] = v > 0 ? c : p
                 }
             }
         }
@@ -185,7 +201,7 @@ struct LeakyKernel: LayerKernel {
 
 /// thresholded_relu: x > theta ? x : 0 (theta pre-aligned to the input's raw scale).
 struct ThresholdKernel: LayerKernel {
-    let cast: FixedCast
+    let cast: FastCast
     let threshold: Int64
     let size: Int
 
@@ -195,8 +211,8 @@ struct ThresholdKernel: LayerKernel {
              scratch: UnsafeMutablePointer<Int64>) {
         let x = inputs[0]
         for i in 0..<(batch * size) {
-            let v = x[i]
-            output[i] = v > threshold ? cast.apply(v) : 0
+            let v = x[i], c = cast.apply(v)
+            output[i] = v > threshold ? c : 0
         }
     }
 }
@@ -228,7 +244,7 @@ struct CenteredTableKernel: LayerKernel {
 
 /// elu: x >= 0 ? x : (alpha·table)[min(int(x·N/-8), N-1)].
 struct EluKernel: LayerKernel {
-    let cast: FixedCast
+    let cast: FastCast
     let table: [Int64]
     let index: ScaledIndex
     let size: Int
@@ -241,14 +257,12 @@ struct EluKernel: LayerKernel {
         table.withUnsafeBufferPointer { t in
             let last = UInt32(t.count - 1)
             for i in 0..<(batch * size) {
-                let v = x[i]
-                if v >= 0 {
-                    output[i] = cast.apply(v)
-                } else {
-                    // Only the upper clamp, compared as unsigned (int vs unsigned in C++).
-                    let k = min(UInt32(bitPattern: index(v)), last)
-                    output[i] = t[Int(k)]
-                }
+                // Both branches computed (the index of a non-negative input is harmless), then selected.
+                let v = x[i], c = cast.apply(v)
+                // Only the upper clamp, compared as unsigned (int vs unsigned in C++).
+                let k = min(UInt32(bitPattern: index(v)), last)
+                let e = t[Int(k)]
+                output[i] = v >= 0 ? c : e
             }
         }
     }
@@ -270,14 +284,11 @@ struct SeluKernel: LayerKernel {
         table.withUnsafeBufferPointer { t in
             let last = Int32(t.count - 1)
             for i in 0..<(batch * size) {
-                let v = x[i]
-                if v >= 0 {
-                    output[i] = scale(lambda, v)
-                } else {
-                    var k = index(v)
-                    if k < 0 { k = 0 } else if k > last { k = last }
-                    output[i] = t[Int(k)]
-                }
+                let v = x[i], c = scale(lambda, v)
+                var k = index(v)
+                if k < 0 { k = 0 } else if k > last { k = last }
+                let e = t[Int(k)]
+                output[i] = v >= 0 ? c : e
             }
         }
     }
@@ -292,7 +303,7 @@ struct HardSigmoidKernel: LayerKernel {
     /// Left shift of slope·x into the sum's fraction bits.
     let productShift: Int
     /// From the exact sum (clamped to [0, 1]) to the result.
-    let cast: FixedCast
+    let cast: FastCast
     let size: Int
     /// slope·x·2^productShift + shift fits Int64.
     let narrow: Bool
@@ -307,7 +318,7 @@ struct HardSigmoidKernel: LayerKernel {
         shift = shiftFormat.quantize(0.5) << Int128(fraction - shiftFormat.fractionBits)
         one = Int128(1) << Int128(fraction)
         // Values in [0, 1] with `fraction` bits: ap_fixed<fraction+2, 2> holds them exactly.
-        cast = FixedCast(from: try FixedFormat(width: fraction + 2, integerBits: 2), to: result)
+        cast = FastCast(from: try FixedFormat(width: fraction + 2, integerBits: 2), to: result)
         self.size = size
         let inputBits = input.width + (input.isSigned ? 0 : 1)
         narrow = inputBits + slopeFormat.width + productShift + 2 <= 62 && fraction + 2 <= 62
@@ -329,7 +340,7 @@ struct HardSigmoidKernel: LayerKernel {
             for i in 0..<(batch * size) {
                 var y = (Int128(slope) * Int128(x[i])) << Int128(productShift) + shift
                 if y > one { y = one } else if y < 0 { y = 0 }
-                output[i] = Int64(truncatingIfNeeded: cast.apply(y))
+                output[i] = Int64(truncatingIfNeeded: cast.general.apply(y))
             }
         }
     }

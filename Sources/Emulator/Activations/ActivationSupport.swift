@@ -62,19 +62,24 @@ struct ScaledIndex: Sendable {
         return Int32(truncatingIfNeeded: negate ? 0 &- v : v)
     }
 
-    /// x / 2^k truncated toward zero.
+    /// x / 2^k truncated toward zero (x + (2^k - 1 if negative), then an arithmetic shift: no branch
+    /// on the sign; |x| < 2^(bitWidth-2) here, so the bias cannot overflow).
     @inline(__always)
     static func truncShift<T: FixedWidthInteger & SignedInteger>(_ x: T, _ k: Int) -> T {
         if k <= 0 { return x }
         if k >= T.bitWidth - 1 { return 0 }
-        return x >= 0 ? x >> T(k) : 0 &- ((0 &- x) >> T(k))
+        let bias = (x &>> T(T.bitWidth - 1)) & ((T(1) &<< T(k)) &- 1)
+        return (x &+ bias) &>> T(k)
     }
 }
 
 /// a·b at full precision (ap_types' product type), cast to a target format.
 struct ProductCast: Sendable {
+    /// Product → target when the product fits 62 bits (the common case; FastCast is Layers/SimpleCast.swift's).
+    let fast: FastCast
+    /// The same for any width, on Int128.
     let cast: FixedCast
-    /// The product needs more than 63 bits: multiply in Int128.
+    /// The product needs more than 62 bits: multiply in Int128.
     let wide: Bool
 
     init(_ a: FixedFormat, _ b: FixedFormat, to target: FixedFormat) throws(EmulatorError) {
@@ -83,12 +88,13 @@ struct ProductCast: Sendable {
         }
         let product = FixedFormat.productFormat(a, b)
         cast = FixedCast(from: product, to: target)
-        wide = !product.fitsInt64
+        wide = product.width + (product.isSigned ? 0 : 1) > 62
+        fast = FastCast(from: wide ? target : product, to: target)
     }
 
     @inline(__always)
     func callAsFunction(_ a: Int64, _ b: Int64) -> Int64 {
-        wide ? Int64(truncatingIfNeeded: cast.apply(Int128(a) * Int128(b))) : cast.apply(a &* b)
+        wide ? Int64(truncatingIfNeeded: cast.apply(Int128(a) * Int128(b))) : fast.apply(a &* b)
     }
 }
 

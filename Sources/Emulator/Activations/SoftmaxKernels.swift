@@ -102,7 +102,7 @@ enum SoftmaxKernels {
 /// `a + b` of two accum_t values assigned back to accum_t (nnet::Op_add inside nnet::reduce).
 struct AccumulatorAdd: Sendable {
     /// Exact sum format → accum_t.
-    let cast: FixedCast
+    let cast: FastCast
     /// Plain two's-complement wrap (AP_WRAP with N = 0): the order of the adds cannot matter.
     let modular: Bool
     let wrapShift: Int64
@@ -110,7 +110,7 @@ struct AccumulatorAdd: Sendable {
     let unsignedMask: Int64
 
     init(_ accum: FixedFormat) {
-        cast = FixedCast(from: FixedFormat.sumFormat(accum, accum), to: accum)
+        cast = FastCast(from: FixedFormat.sumFormat(accum, accum), to: accum)
         modular = accum.overflow == .wrap && accum.saturationBits == 0 && !accum.isInteger && accum.width < 64
         wrapShift = Int64(64 - accum.width)
         signed = accum.isSigned
