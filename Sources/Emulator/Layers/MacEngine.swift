@@ -19,13 +19,14 @@ import FixedPoint
 
 /// A matrix-vector product with hls4ml's Dense/Conv numerics, precomputed for one layer.
 struct MacEngine: Sendable {
-    enum Path: Sendable { case int32, int64, exact }
+    enum Path: Sendable { case int16, int32, int64, exact }
 
     let nIn: Int
     let nOut: Int
     let path: Path
 
     // Fast paths: weights in Keras [in][out] layout, bias already cast to accum_t (wrapped raw).
+    let weights16: [Int16]
     let weights32: [Int32]
     let bias32: [Int32]
     let weights64: [Int64]
@@ -38,7 +39,7 @@ struct MacEngine: Sendable {
     let accumSigned: Bool
     /// 2^W_accum - 1 (unsigned accum_t).
     let accumMask: Int64
-    let toResult: FixedCast
+    let toResult: FastCast
 
     // Exact path.
     let stepOutput: [Int32]
@@ -52,9 +53,10 @@ struct MacEngine: Sendable {
     var scratchCount: Int { nIn + nOut }
 
     /// Precomputes a layer: `weights` raw in `weight` format, `[nIn][nOut]`; `bias` raw in `bias`.
+    /// `allowed` limits the fast paths (tests compare each against the exact path).
     init(nIn: Int, nOut: Int, weights: [Int64], bias: [Int64], input: FixedFormat, weight: FixedFormat,
          biasFormat: FixedFormat, accum: FixedFormat, result: FixedFormat, steps: [AccumulationStep],
-         layer: String) throws {
+         layer: String, allowed: Set<Path> = [.int16, .int32, .int64]) throws {
         precondition(weights.count == nIn * nOut && bias.count == nOut)
         guard accum.fitsInt64 else {
             throw EmulatorError(layer: layer, "accum_t \(accum) is wider than the emulator's 64-bit values")
@@ -67,7 +69,7 @@ struct MacEngine: Sendable {
         } catch {
             throw EmulatorError(layer: layer, "the product of \(input) and \(weight) is wider than 128 bits")
         }
-        toResult = FixedCast(from: accum, to: result)
+        toResult = FastCast(from: accum, to: result)
         productToAccum = FixedCast(from: product, to: accum)
         sumToAccum = FixedCast(from: FixedFormat.sumFormat(accum, accum), to: accum)
         let biasCast = FixedCast(from: biasFormat, to: accum)
@@ -99,16 +101,24 @@ struct MacEngine: Sendable {
         let (product0, overflow) = maxX.multipliedReportingOverflow(by: maxW)
         let maxProduct = overflow ? Int128.max : product0 + Int128(halfValue)
         let shiftsOK = rightShift < 63 && leftShift < 63
-        if wraps && roundingOK && plain && shiftsOK && accum.width <= 32 && maxX <= Int128(Int32.max)
-            && maxW <= Int128(Int32.max) && (rightShift == 0 || maxProduct <= Int128(Int32.max)) && leftShift < 31 {
+        let fast = wraps && roundingOK && plain && shiftsOK
+        let can32 = fast && accum.width <= 32 && maxX <= Int128(Int32.max) && maxW <= Int128(Int32.max)
+            && (rightShift == 0 || maxProduct <= Int128(Int32.max)) && leftShift < 31
+        let can16 = can32 && input.minRaw >= Int128(Int16.min) && input.maxRaw <= Int128(Int16.max)
+            && weights.allSatisfy { $0 >= Int64(Int16.min) && $0 <= Int64(Int16.max) }
+        let can64 = fast && (rightShift == 0 || maxProduct <= Int128(Int64.max))
+        if can16 && allowed.contains(.int16) {
+            path = .int16
+        } else if can32 && allowed.contains(.int32) {
             path = .int32
-        } else if wraps && roundingOK && plain && shiftsOK && (rightShift == 0 || maxProduct <= Int128(Int64.max)) {
+        } else if can64 && allowed.contains(.int64) {
             path = .int64
         } else {
             path = .exact
         }
+        weights16 = path == .int16 ? weights.map { Int16(truncatingIfNeeded: $0) } : []
         weights32 = path == .int32 ? weights.map { Int32(truncatingIfNeeded: $0) } : []
-        bias32 = path == .int32 ? biasAccum.map { Int32(truncatingIfNeeded: $0) } : []
+        bias32 = path == .int32 || path == .int16 ? biasAccum.map { Int32(truncatingIfNeeded: $0) } : []
         weights64 = path == .int64 ? weights : []
         bias64 = path == .int64 ? biasAccum : []
         if path == .exact {
@@ -134,10 +144,76 @@ struct MacEngine: Sendable {
     func run(x: UnsafePointer<Int64>, gather: UnsafePointer<Int32>?, out: UnsafeMutablePointer<Int64>,
              scratch: UnsafeMutablePointer<Int64>) {
         switch path {
+        case .int16: run16(x: x, gather: gather, out: out, scratch: scratch)
         case .int32: run32(x: x, gather: gather, out: out, scratch: scratch)
         case .int64: run64(x: x, gather: gather, out: out, scratch: scratch)
         case .exact: runExact(x: x, gather: gather, out: out, scratch: scratch)
         }
+    }
+
+    private func run16(x: UnsafePointer<Int64>, gather: UnsafePointer<Int32>?, out: UnsafeMutablePointer<Int64>,
+                       scratch: UnsafeMutablePointer<Int64>) {
+        let nIn = self.nIn, nOut = self.nOut
+        scratch.withMemoryRebound(to: Int32.self, capacity: 2 * (nIn + nOut)) { s32 in
+            let acc = s32
+            (s32 + nOut).withMemoryRebound(to: Int16.self, capacity: 2 * nIn) { xv in
+                if let g = gather {
+                    for i in 0..<nIn {
+                        let k = Int(g[i])
+                        xv[i] = k < 0 ? 0 : Int16(truncatingIfNeeded: x[k])
+                    }
+                } else {
+                    for i in 0..<nIn { xv[i] = Int16(truncatingIfNeeded: x[i]) }
+                }
+                weights16.withUnsafeBufferPointer { wb in
+                    bias32.withUnsafeBufferPointer { bb in
+                        let w = wb.baseAddress!, b = bb.baseAddress!
+                        let h = Int32(truncatingIfNeeded: half), rs = Int32(rightShift), ls = Int32(leftShift)
+                        var o = 0
+                        while o + 16 <= nOut {
+                            Self.block16(SIMD16<Int32>.self, o, nIn, nOut, xv, w, b, acc, h, rs, ls)
+                            o += 16
+                        }
+                        if o + 8 <= nOut {
+                            Self.block16(SIMD8<Int32>.self, o, nIn, nOut, xv, w, b, acc, h, rs, ls)
+                            o += 8
+                        }
+                        if o + 4 <= nOut {
+                            Self.block16(SIMD4<Int32>.self, o, nIn, nOut, xv, w, b, acc, h, rs, ls)
+                            o += 4
+                        }
+                        while o < nOut {
+                            var a = b[o]
+                            for i in 0..<nIn {
+                                a &+= ((Int32(xv[i]) &* Int32(w[i * nOut + o]) &+ h) &>> rs) &<< ls
+                            }
+                            acc[o] = a
+                            o += 1
+                        }
+                    }
+                }
+            }
+            for o in 0..<nOut { out[o] = toResult.apply(canonical(Int64(acc[o]))) }
+        }
+    }
+
+    /// `block` with Int16 operands: the sign-extended 16×16 → 32-bit products map to pmullw/pmulhw
+    /// (or vpmaddwd-class) instructions even on baseline x86-64, where a 32-bit lane multiply is not.
+    @inline(__always)
+    private static func block16<V: WidenedLanes>(
+        _: V.Type, _ o: Int, _ nIn: Int, _ nOut: Int, _ xv: UnsafeMutablePointer<Int16>, _ w: UnsafePointer<Int16>,
+        _ b: UnsafePointer<Int32>, _ acc: UnsafeMutablePointer<Int32>, _ h: Int32, _ rs: Int32, _ ls: Int32
+    ) {
+        var a = UnsafeRawPointer(b + o).loadUnaligned(as: V.self)
+        let hv = V(repeating: h)
+        for i in 0..<nIn {
+            let xi = xv[i]
+            if xi == 0 { continue }
+            let wv = V(widening: UnsafeRawPointer(w + i * nOut + o).loadUnaligned(as: V.Narrow.self))
+            let p = V(widening: V.Narrow(repeating: xi)) &* wv
+            a &+= ls == 0 ? (p &+ hv) &>> rs : p &<< ls
+        }
+        UnsafeMutableRawPointer(acc + o).storeBytes(of: a, as: V.self)
     }
 
     private func run32(x: UnsafePointer<Int64>, gather: UnsafePointer<Int32>?, out: UnsafeMutablePointer<Int64>,
@@ -155,29 +231,61 @@ struct MacEngine: Sendable {
             }
             weights32.withUnsafeBufferPointer { wb in
                 bias32.withUnsafeBufferPointer { bb in
-                    let w = wb.baseAddress!
-                    for o in 0..<nOut { acc[o] = bb[o] }
-                    if rightShift > 0 {
-                        let h = Int32(truncatingIfNeeded: half), s = Int32(rightShift)
+                    let w = wb.baseAddress!, b = bb.baseAddress!
+                    let h = Int32(truncatingIfNeeded: half), rs = Int32(rightShift), ls = Int32(leftShift)
+                    // Register blocking: a block of outputs stays in one SIMD accumulator over all inputs.
+                    var o = 0
+                    while o + 16 <= nOut {
+                        Self.block(SIMD16<Int32>.self, o, nIn, nOut, xv, w, b, acc, h, rs, ls)
+                        o += 16
+                    }
+                    if o + 8 <= nOut {
+                        Self.block(SIMD8<Int32>.self, o, nIn, nOut, xv, w, b, acc, h, rs, ls)
+                        o += 8
+                    }
+                    if o + 4 <= nOut {
+                        Self.block(SIMD4<Int32>.self, o, nIn, nOut, xv, w, b, acc, h, rs, ls)
+                        o += 4
+                    }
+                    while o < nOut {
+                        var a = b[o]
                         for i in 0..<nIn {
-                            let xi = xv[i]
-                            if xi == 0 { continue }
-                            let row = w + i * nOut
-                            for o in 0..<nOut { acc[o] &+= (xi &* row[o] &+ h) &>> s }
+                            a &+= ((xv[i] &* w[i * nOut + o] &+ h) &>> rs) &<< ls
                         }
-                    } else {
-                        let s = Int32(leftShift)
-                        for i in 0..<nIn {
-                            let xi = xv[i]
-                            if xi == 0 { continue }
-                            let row = w + i * nOut
-                            for o in 0..<nOut { acc[o] &+= (xi &* row[o]) &<< s }
-                        }
+                        acc[o] = a
+                        o += 1
                     }
                 }
             }
             for o in 0..<nOut { out[o] = toResult.apply(canonical(Int64(acc[o]))) }
         }
+    }
+
+    /// Outputs `o..<o+V.scalarCount`: acc = bias + Σ_i ((x_i·w_io + h) >> rs) << ls on Int32 lanes,
+    /// skipping zero inputs (their products are exactly zero).
+    @inline(__always)
+    private static func block<V: SIMD>(
+        _: V.Type, _ o: Int, _ nIn: Int, _ nOut: Int, _ xv: UnsafeMutablePointer<Int32>, _ w: UnsafePointer<Int32>,
+        _ b: UnsafePointer<Int32>, _ acc: UnsafeMutablePointer<Int32>, _ h: Int32, _ rs: Int32, _ ls: Int32
+    ) where V.Scalar == Int32 {
+        var a = UnsafeRawPointer(b + o).loadUnaligned(as: V.self)
+        let hv = V(repeating: h)
+        if ls == 0 {
+            for i in 0..<nIn {
+                let xi = xv[i]
+                if xi == 0 { continue }
+                let wv = UnsafeRawPointer(w + i * nOut + o).loadUnaligned(as: V.self)
+                a &+= (V(repeating: xi) &* wv &+ hv) &>> rs
+            }
+        } else {
+            for i in 0..<nIn {
+                let xi = xv[i]
+                if xi == 0 { continue }
+                let wv = UnsafeRawPointer(w + i * nOut + o).loadUnaligned(as: V.self)
+                a &+= (V(repeating: xi) &* wv) &<< ls
+            }
+        }
+        UnsafeMutableRawPointer(acc + o).storeBytes(of: a, as: V.self)
     }
 
     private func run64(x: UnsafePointer<Int64>, gather: UnsafePointer<Int32>?, out: UnsafeMutablePointer<Int64>,
@@ -236,4 +344,22 @@ struct MacEngine: Sendable {
         }
         for o in 0..<nOut { out[o] = toResult.apply(acc[o]) }
     }
+}
+
+/// Int32 SIMD lanes with their Int16 counterpart, for sign-extending loads.
+protocol WidenedLanes: SIMD where Scalar == Int32 {
+    associatedtype Narrow: SIMD where Narrow.Scalar == Int16
+    init(widening: Narrow)
+}
+
+extension SIMD16: WidenedLanes where Scalar == Int32 {
+    @inline(__always) init(widening n: SIMD16<Int16>) { self.init(truncatingIfNeeded: n) }
+}
+
+extension SIMD8: WidenedLanes where Scalar == Int32 {
+    @inline(__always) init(widening n: SIMD8<Int16>) { self.init(truncatingIfNeeded: n) }
+}
+
+extension SIMD4: WidenedLanes where Scalar == Int32 {
+    @inline(__always) init(widening n: SIMD4<Int16>) { self.init(truncatingIfNeeded: n) }
 }

@@ -1,0 +1,151 @@
+import FixedPoint
+import Testing
+@testable import Emulator
+
+// The Dense/Conv fast paths (Int16/Int32 SIMD, Int64) against the exact path, which replays every
+// cast with FixedCast (and is itself held to hls4ml's C-sim by the goldens). Random formats, weights
+// and inputs; the fast paths must agree bit for bit whenever the engine picks them.
+
+@Suite struct MacEngineTests {
+    /// A small deterministic generator (tests must not depend on the system RNG).
+    struct Rng {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return state >> 11
+        }
+        mutating func int(_ r: ClosedRange<Int>) -> Int { r.lowerBound + Int(next() % UInt64(r.count)) }
+        mutating func raw(_ f: FixedFormat) -> Int64 {
+            let lo = Int64(f.minRaw), hi = Int64(f.maxRaw)
+            // Mostly small values, sometimes the extremes.
+            switch int(0...9) {
+            case 0: return lo
+            case 1: return hi
+            case 2: return 0
+            default:
+                let span = UInt64(hi - lo) + 1
+                return lo + Int64(next() % span)
+            }
+        }
+    }
+
+    static func format(_ rng: inout Rng, maxWidth: Int, modes: [String]) throws -> FixedFormat {
+        let w = rng.int(2...maxWidth)
+        let i = rng.int(-2...(w + 2))
+        let signed = rng.int(0...4) != 0
+        let mode = modes[rng.int(0...(modes.count - 1))]
+        return try FixedFormat(parsing: "\(signed ? "ap_fixed" : "ap_ufixed")<\(w),\(i)\(mode)>")
+    }
+
+    @Test func fastPathsAgreeWithExact() throws {
+        var used: [MacEngine.Path: Int] = [:]
+        for seed in 0..<400 {
+            for p in try Self.compare(seed: seed) { used[p, default: 0] += 1 }
+        }
+        // Every fast path must have been exercised.
+        for p in [MacEngine.Path.int16, .int32, .int64] {
+            #expect(used[p, default: 0] >= 20, "path \(p) ran \(used[p, default: 0]) times")
+        }
+    }
+
+    /// Runs one random configuration through every path it allows; returns the fast paths it used.
+    static func compare(seed: Int) throws -> [MacEngine.Path] {
+        var rng = Rng(state: UInt64(seed) &* 0x9E37_79B9_7F4A_7C15 &+ 1)
+        let input = try Self.format(&rng, maxWidth: 18, modes: [""])
+        let weight = try Self.format(&rng, maxWidth: 18, modes: [""])
+        let bias = try Self.format(&rng, maxWidth: 20, modes: [""])
+        let accum = try Self.format(&rng, maxWidth: seed % 3 == 0 ? 40 : 32, modes: ["", ",AP_RND", ",AP_TRN,AP_WRAP"])
+        let result = try Self.format(&rng, maxWidth: 24, modes: ["", ",AP_RND,AP_SAT", ",AP_RND_CONV,AP_SAT_SYM", ",AP_TRN,AP_SAT"])
+        let nIn = rng.int(1...24), nOut = rng.int(1...37)
+        let weights = (0..<(nIn * nOut)).map { _ in rng.raw(weight) }
+        let biases = (0..<nOut).map { _ in rng.raw(bias) }
+        let steps = try AccumulationOrder.steps(.latency, reuse: 1, nIn: nIn, nOut: nOut)
+        func engine(_ allowed: Set<MacEngine.Path>) throws -> MacEngine {
+            try MacEngine(nIn: nIn, nOut: nOut, weights: weights, bias: biases, input: input, weight: weight,
+                          biasFormat: bias, accum: accum, result: result, steps: steps, layer: "t", allowed: allowed)
+        }
+        let exact = try engine([])
+        #expect(exact.path == .exact)
+        let candidates = try [engine([.int16, .int32, .int64]), engine([.int32]), engine([.int64])]
+        // Half the cases read through a gather table with padding (-1), as Conv does.
+        let useGather = seed % 2 == 1
+        let source = 2 * nIn
+        var x = [Int64](repeating: 0, count: source)
+        var gather = [Int32](repeating: -1, count: nIn)
+        var scratch = [Int64](repeating: 0, count: nIn + nOut)
+        var want = [Int64](repeating: 0, count: nOut), got = want
+        for trial in 0..<8 {
+            for k in 0..<source { x[k] = rng.raw(input) }
+            for i in 0..<nIn { gather[i] = rng.int(0...4) == 0 ? -1 : Int32(rng.int(0...(source - 1))) }
+            if trial == 0 { for k in 0..<source where k % 3 == 0 { x[k] = 0 } }  // exercise the zero skip
+            func run(_ e: MacEngine, into out: inout [Int64]) {
+                x.withUnsafeBufferPointer { xb in
+                    gather.withUnsafeBufferPointer { gb in
+                        out.withUnsafeMutableBufferPointer { ob in
+                            scratch.withUnsafeMutableBufferPointer { sb in
+                                e.run(x: xb.baseAddress!, gather: useGather ? gb.baseAddress! : nil, out: ob.baseAddress!,
+                                      scratch: sb.baseAddress!)
+                            }
+                        }
+                    }
+                }
+            }
+            run(exact, into: &want)
+            for e in candidates where e.path != .exact {
+                run(e, into: &got)
+                #expect(got == want, "seed \(seed) path \(e.path): in \(input) w \(weight) b \(bias) acc \(accum) res \(result) \(nIn)→\(nOut)")
+            }
+        }
+        return candidates.map(\.path).filter { $0 != .exact }
+    }
+
+    @Test func pathSelection() throws {
+        let f16 = try FixedFormat(parsing: "ap_fixed<16,6>")
+        let steps = try AccumulationOrder.steps(.latency, reuse: 1, nIn: 4, nOut: 3)
+        func path(accum: String, resourceSteps: [AccumulationStep]? = nil) throws -> MacEngine.Path {
+            try MacEngine(nIn: 4, nOut: 3, weights: [Int64](repeating: 300, count: 12), bias: [1, 2, 3], input: f16,
+                          weight: f16, biasFormat: f16, accum: FixedFormat(parsing: accum), result: f16,
+                          steps: resourceSteps ?? steps, layer: "t").path
+        }
+        #expect(try path(accum: "ap_fixed<16,6>") == .int16)
+        #expect(try path(accum: "ap_fixed<16,6,AP_RND>") == .int16)
+        #expect(try path(accum: "ap_fixed<40,16>") == .int64)
+        #expect(try path(accum: "ap_fixed<16,6,AP_TRN,AP_SAT>") == .exact)
+        #expect(try path(accum: "ap_fixed<16,6,AP_RND_CONV>") == .exact)
+        // A resource walk is order-free with a wrapping accumulator.
+        let resource = try AccumulationOrder.steps(.denseResource, reuse: 2, nIn: 4, nOut: 3)
+        #expect(try path(accum: "ap_fixed<16,6>", resourceSteps: resource) == .int16)
+    }
+
+    @Test func resourceOrderMatchesHls4mlLoops() throws {
+        // Dense 4→3, RF 2 (rf_leq_nin): reuse step ir visits inputs ir, ir+2 for output 0, then for 1, 2.
+        let s = try AccumulationOrder.steps(.denseResource, reuse: 2, nIn: 4, nOut: 3)
+        #expect(s.map(\.output) == [0, 0, 1, 1, 2, 2, 0, 0, 1, 1, 2, 2])
+        #expect(s.map(\.input) == [0, 2, 0, 2, 0, 2, 1, 3, 1, 3, 1, 3])
+        #expect(AccumulationOrder.isPlainProduct(s, nIn: 4, nOut: 3))
+        // RF > n_in uses rf_gt_nin_rem0; RF not a multiple of n_in is refused (hls4ml asserts).
+        #expect(AccumulationOrder.isPlainProduct(try AccumulationOrder.steps(.denseResource, reuse: 8, nIn: 4, nOut: 4), nIn: 4, nOut: 4))
+        #expect(throws: EmulatorError.self) { try AccumulationOrder.steps(.denseResource, reuse: 6, nIn: 4, nOut: 3) }
+        // Conv1D's resource loop asserts RF <= n_in.
+        #expect(throws: EmulatorError.self) { try AccumulationOrder.steps(.convResource(rank: 1), reuse: 12, nIn: 4, nOut: 3) }
+    }
+
+    @Test func weightsPassThroughDecimalText() throws {
+        // With F fraction bits hls4ml prints F decimals, so a float32 within 0.5·10^-F below a grid point
+        // prints as the grid point: ap_fixed<8,5> (3 decimals), 0.125 - 2^-26 → "0.125" → raw 1, where
+        // truncating the float itself gives 0. For F = 10 this only reaches tiny negative weights.
+        let f3 = try FixedFormat(parsing: "ap_fixed<8,5>")
+        let below = Double(Float(0.125).nextDown)
+        #expect(WeightText.text(below, format: f3) == "0.125")
+        #expect(try WeightText.quantize([below], to: f3, layer: "t", what: "w") == [1])
+        #expect(f3.quantize64(below) == 0)
+        let f = try FixedFormat(parsing: "ap_fixed<16,6>")
+        let tinyNegative = -1e-12
+        #expect(try WeightText.quantize([tinyNegative], to: f, layer: "t", what: "w") == [0])
+        #expect(f.quantize64(tinyNegative) == -1)
+        // Ties round half to even on the exact binary value, as Python's format does.
+        #expect(WeightText.text(0.00048828125, format: f) == "0.0004882812")
+        #expect(WeightText.text(2.5, format: try FixedFormat(parsing: "ap_int<8>")) == "2")
+        #expect(WeightText.text(-3.5, format: try FixedFormat(parsing: "ap_fixed<8,10>")) == "-4")
+    }
+}
