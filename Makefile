@@ -17,6 +17,7 @@ release: setup
 test: setup
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	bash tools/test_firmware.sh
 
 demo: release
 	@bash tools/demo.sh $(BIN)
