@@ -151,19 +151,64 @@ struct MacEngine: Sendable {
         }
     }
 
+    /// y[o] = result(canonical accumulator): the common casts as branch-free loops (the mode switch
+    /// hoisted out), anything else through FixedCast.
+    @inline(__always)
+    private func finish(_ acc: UnsafeMutablePointer<Int32>, _ out: UnsafeMutablePointer<Int64>) {
+        let nOut = self.nOut
+        let e = Int64(accumExtend)
+        guard let c = toResult.simple, accumSigned else {
+            for o in 0..<nOut { out[o] = toResult.apply(canonical(Int64(acc[o]))) }
+            return
+        }
+        let h = c.half, rs = c.rightShift, ls = c.leftShift
+        switch c.overflow {
+        case .wrapSigned:
+            let x = c.extend
+            for o in 0..<nOut {
+                let v = (Int64(acc[o]) &<< e) &>> e
+                out[o] = ((((v &+ h) &>> rs) &<< ls) &<< x) &>> x
+            }
+        case .wrapUnsigned:
+            let mask = c.mask
+            for o in 0..<nOut {
+                let v = (Int64(acc[o]) &<< e) &>> e
+                out[o] = (((v &+ h) &>> rs) &<< ls) & mask
+            }
+        case .saturate:
+            let lo = c.low, hi = c.high
+            for o in 0..<nOut {
+                let v = (Int64(acc[o]) &<< e) &>> e
+                out[o] = min(max(((v &+ h) &>> rs) &<< ls, lo), hi)
+            }
+        }
+    }
+
     private func run16(x: UnsafePointer<Int64>, gather: UnsafePointer<Int32>?, out: UnsafeMutablePointer<Int64>,
                        scratch: UnsafeMutablePointer<Int64>) {
         let nIn = self.nIn, nOut = self.nOut
         scratch.withMemoryRebound(to: Int32.self, capacity: 2 * (nIn + nOut)) { s32 in
-            let acc = s32
-            (s32 + nOut).withMemoryRebound(to: Int16.self, capacity: 2 * nIn) { xv in
+            // acc[nOut] | rows[nIn] (weight-row offsets of the nonzero inputs) | xv[nIn] as Int16.
+            let acc = s32, rows = s32 + nOut
+            (s32 + nOut + nIn).withMemoryRebound(to: Int16.self, capacity: nIn) { xv in
+                // Branch-free compaction of the nonzero inputs: zero inputs contribute exactly zero, and
+                // skipping them with a branch mispredicts on ReLU outputs.
+                var count = 0
                 if let g = gather {
                     for i in 0..<nIn {
                         let k = Int(g[i])
-                        xv[i] = k < 0 ? 0 : Int16(truncatingIfNeeded: x[k])
+                        let v = k < 0 ? 0 : Int16(truncatingIfNeeded: x[k])
+                        xv[count] = v
+                        rows[count] = Int32(truncatingIfNeeded: i * nOut)
+                        count += v != 0 ? 1 : 0
                     }
                 } else {
-                    for i in 0..<nIn { xv[i] = Int16(truncatingIfNeeded: x[i]) }
+                    for i in 0..<nIn {
+                        let v = Int16(truncatingIfNeeded: x[i])
+                        xv[count] = v
+                        rows[count] = Int32(truncatingIfNeeded: i * nOut)
+                        count += v != 0 ? 1 : 0
+                    }
                 }
                 weights16.withUnsafeBufferPointer { wb in
                     bias32.withUnsafeBufferPointer { bb in
@@ -171,21 +216,21 @@ struct MacEngine: Sendable {
                         let h = Int32(truncatingIfNeeded: half), rs = Int32(rightShift), ls = Int32(leftShift)
                         var o = 0
                         while o + 16 <= nOut {
-                            Self.block16(SIMD16<Int32>.self, o, nIn, nOut, xv, w, b, acc, h, rs, ls)
+                            Self.block16(SIMD16<Int32>.self, o, count, xv, rows, w, b, acc, h, rs, ls)
                             o += 16
                         }
                         if o + 8 <= nOut {
-                            Self.block16(SIMD8<Int32>.self, o, nIn, nOut, xv, w, b, acc, h, rs, ls)
+                            Self.block16(SIMD8<Int32>.self, o, count, xv, rows, w, b, acc, h, rs, ls)
                             o += 8
                         }
                         if o + 4 <= nOut {
-                            Self.block16(SIMD4<Int32>.self, o, nIn, nOut, xv, w, b, acc, h, rs, ls)
+                            Self.block16(SIMD4<Int32>.self, o, count, xv, rows, w, b, acc, h, rs, ls)
                             o += 4
                         }
                         while o < nOut {
                             var a = b[o]
-                            for i in 0..<nIn {
-                                a &+= ((Int32(xv[i]) &* Int32(w[i * nOut + o]) &+ h) &>> rs) &<< ls
+                            for k in 0..<count {
+                                a &+= ((Int32(xv[k]) &* Int32(w[Int(rows[k]) + o]) &+ h) &>> rs) &<< ls
                             }
                             acc[o] = a
                             o += 1
@@ -193,25 +238,37 @@ struct MacEngine: Sendable {
                     }
                 }
             }
-            for o in 0..<nOut { out[o] = toResult.apply(canonical(Int64(acc[o]))) }
+            finish(acc, out)
         }
     }
 
-    /// `block` with Int16 operands: the sign-extended 16×16 → 32-bit products map to pmullw/pmulhw
-    /// (or vpmaddwd-class) instructions even on baseline x86-64, where a 32-bit lane multiply is not.
+    /// Outputs `o..<o+V.scalarCount` over the `count` compacted nonzero inputs, with Int16 operands: the
+    /// sign-extended 16×16 → 32-bit products map to pmullw/pmulhw even on baseline x86-64, where a
+    /// 32-bit lane multiply is not available.
     @inline(__always)
     private static func block16<V: WidenedLanes>(
-        _: V.Type, _ o: Int, _ nIn: Int, _ nOut: Int, _ xv: UnsafeMutablePointer<Int16>, _ w: UnsafePointer<Int16>,
-        _ b: UnsafePointer<Int32>, _ acc: UnsafeMutablePointer<Int32>, _ h: Int32, _ rs: Int32, _ ls: Int32
+        _: V.Type, _ o: Int, _ count: Int, _ xv: UnsafeMutablePointer<Int16>, _ rows: UnsafeMutablePointer<Int32>,
+        _ w: UnsafePointer<Int16>, _ b: UnsafePointer<Int32>, _ acc: UnsafeMutablePointer<Int32>, _ h: Int32,
+        _ rs: Int32, _ ls: Int32
     ) {
         var a = UnsafeRawPointer(b + o).loadUnaligned(as: V.self)
         let hv = V(repeating: h)
-        for i in 0..<nIn {
-            let xi = xv[i]
-            if xi == 0 { continue }
-            let wv = V(widening: UnsafeRawPointer(w + i * nOut + o).loadUnaligned(as: V.Narrow.self))
-            let p = V(widening: V.Narrow(repeating: xi)) &* wv
-            a &+= ls == 0 ? (p &+ hv) &>> rs : p &<< ls
+        if ls == 0 && h == 0 {
+            // AP_TRN: a plain arithmetic shift per product (the common case; one add fewer).
+            for k in 0..<count {
+                let wv = V(widening: UnsafeRawPointer(w + Int(rows[k]) + o).loadUnaligned(as: V.Narrow.self))
+                a &+= (V(widening: V.Narrow(repeating: xv[k])) &* wv) &>> rs
+            }
+        } else if ls == 0 {
+            for k in 0..<count {
+                let wv = V(widening: UnsafeRawPointer(w + Int(rows[k]) + o).loadUnaligned(as: V.Narrow.self))
+                a &+= (V(widening: V.Narrow(repeating: xv[k])) &* wv &+ hv) &>> rs
+            }
+        } else {
+            for k in 0..<count {
+                let wv = V(widening: UnsafeRawPointer(w + Int(rows[k]) + o).loadUnaligned(as: V.Narrow.self))
+                a &+= (V(widening: V.Narrow(repeating: xv[k])) &* wv) &<< ls
+            }
         }
         UnsafeMutableRawPointer(acc + o).storeBytes(of: a, as: V.self)
     }
@@ -257,7 +314,7 @@ struct MacEngine: Sendable {
                     }
                 }
             }
-            for o in 0..<nOut { out[o] = toResult.apply(canonical(Int64(acc[o]))) }
+            finish(acc, out)
         }
     }
 
@@ -352,14 +409,23 @@ protocol WidenedLanes: SIMD where Scalar == Int32 {
     init(widening: Narrow)
 }
 
+// Lane-by-lane sign extension: LLVM turns it into one vector sext (the stdlib's generic
+// init(truncatingIfNeeded:) stayed an out-of-line call), and a multiply of two sexts into 16-bit
+// multiplies.
 extension SIMD16: WidenedLanes where Scalar == Int32 {
-    @inline(__always) init(widening n: SIMD16<Int16>) { self.init(truncatingIfNeeded: n) }
+    @inline(__always) init(widening n: SIMD16<Int16>) {
+        self.init(lowHalf: SIMD8<Int32>(widening: n.lowHalf), highHalf: SIMD8<Int32>(widening: n.highHalf))
+    }
 }
 
 extension SIMD8: WidenedLanes where Scalar == Int32 {
-    @inline(__always) init(widening n: SIMD8<Int16>) { self.init(truncatingIfNeeded: n) }
+    @inline(__always) init(widening n: SIMD8<Int16>) {
+        self.init(Int32(n[0]), Int32(n[1]), Int32(n[2]), Int32(n[3]), Int32(n[4]), Int32(n[5]), Int32(n[6]), Int32(n[7]))
+    }
 }
 
 extension SIMD4: WidenedLanes where Scalar == Int32 {
-    @inline(__always) init(widening n: SIMD4<Int16>) { self.init(truncatingIfNeeded: n) }
+    @inline(__always) init(widening n: SIMD4<Int16>) {
+        self.init(Int32(n[0]), Int32(n[1]), Int32(n[2]), Int32(n[3]))
+    }
 }

@@ -19,6 +19,12 @@ struct SimpleCast: Sendable {
     let mask: Int64
     let low: Int64
     let high: Int64
+    // The three overflow rules folded into one branch-free form (apply): sign-extend from `wrapShift`,
+    // mask with `wrapMask`, clamp to [clampLow, clampHigh]; the unused steps are identities.
+    let wrapShift: Int64
+    let wrapMask: Int64
+    let clampLow: Int64
+    let clampHigh: Int64
 
     init?(from source: FixedFormat, to target: FixedFormat) {
         guard !source.isInteger || source.fractionBits == 0, !target.isInteger, source.width <= 62, target.width <= 62 else {
@@ -49,17 +55,17 @@ struct SimpleCast: Sendable {
         mask = (Int64(1) << Int64(target.width)) - 1
         low = Int64(truncatingIfNeeded: target.minRaw)
         high = Int64(truncatingIfNeeded: target.maxRaw)
+        wrapShift = overflow == .wrapSigned ? extend : 0
+        wrapMask = overflow == .wrapUnsigned ? mask : -1
+        clampLow = overflow == .saturate ? low : .min
+        clampHigh = overflow == .saturate ? high : .max
     }
 
-    /// Casts one canonical raw value of the source format.
+    /// Casts one canonical raw value of the source format (branch-free, so loops stay straight).
     @inline(__always)
     func apply(_ raw: Int64) -> Int64 {
         let r = ((raw &+ half) &>> rightShift) &<< leftShift
-        switch overflow {
-        case .wrapSigned: return (r &<< extend) &>> extend
-        case .wrapUnsigned: return r & mask
-        case .saturate: return min(max(r, low), high)
-        }
+        return min(max(((r &<< wrapShift) &>> wrapShift) & wrapMask, clampLow), clampHigh)
     }
 }
 
