@@ -135,10 +135,11 @@ public struct ProjectConfig: Sendable {
                             warnings.append("\(path): unknown precision '\(at).\(pk)' ignored")
                             continue
                         }
-                        if k == .table {
-                            // hls4ml 1.3 ignores this key (its table_t stays ap_fixed<18,8>); so do we, to stay
-                            // bit-exact with it. A layer-level `table_t:` key does set the table type.
-                            warnings.append("\(path): '\(at).\(pk)' is ignored, as hls4ml 1.3 ignores it (use '\(where_).table_t')")
+                        if k == .table || k == .expTable || k == .invTable {
+                            // hls4ml 1.3 ignores these keys (table_t stays ap_fixed<18,8>, the softmax tables
+                            // ap_fixed<18,8,AP_RND,AP_SAT>); so do we, to stay bit-exact with it. A layer-level
+                            // `table_t:` (`exp_table_t:`, `inv_table_t:`) key does set the table type.
+                            warnings.append("\(path): '\(at).\(pk)' is ignored, as hls4ml 1.3 ignores it (use '\(where_).\(k.rawValue)_t')")
                             continue
                         }
                         s.precision[k] = try format(pv, at: "\(at).\(pk)")

@@ -1,6 +1,7 @@
 import FixedPoint
 import Foundation
 import Graph
+import Import
 import NPY
 import Testing
 
@@ -374,5 +375,71 @@ private let harnessResults: Result<[[Int64]], Error> = Result { try ActivationHa
         #expect(wrapped[1] > 0)
         let even = try KernelRunner.run(node: node, input: f, raws: [3.0, 3.0].map { f.quantize64($0) })
         #expect(even[0] == even[1])
+    }
+}
+
+/// Which config keys reach a softmax's settings, as checked with hls4ml 1.3's keras_v2_to_hls: Model-level
+/// TableSize / Implementation / table_t and Precision-dict table keys are ignored; LayerType/LayerName
+/// TableSize and Implementation, `exp_table_t:` keys and the accum precision are honoured.
+@Suite struct ActivationSettingsTests {
+    func softmaxNode(_ hlsConfig: String) throws -> Node {
+        let model = Goldens.hls4ml.appendingPathComponent("softmax_legacy")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fpgarun-act-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let yaml = """
+            KerasJson: \(model.appendingPathComponent("model.json").path)
+            KerasH5: \(model.appendingPathComponent("weights.h5").path)
+            IOType: io_parallel
+            HLSConfig:
+            \(hlsConfig)
+            """
+        let path = dir.appendingPathComponent("config.yml").path
+        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+        let cfg = try ProjectConfig(contentsOf: path)
+        var g = try KerasImporter.load(config: cfg)
+        try Pipeline.run(Pipeline.standard(cfg.hls), on: &g)
+        return try #require(g.node(named: "softmax"))
+    }
+
+    @Test func modelLevelAndPrecisionDictTableKeysAreIgnored() throws {
+        let node = try softmaxNode("""
+              Model:
+                Precision: ap_fixed<16,6>
+                TableSize: 256
+                Implementation: latency
+                table_t: ap_fixed<12,4>
+              LayerName:
+                softmax:
+                  Precision:
+                    exp_table: ap_fixed<14,4>
+                    inv_table: ap_fixed<14,4>
+                    accum: ap_fixed<20,8>
+            """)
+        guard case .activation(let a) = node.op else { Issue.record("not an activation"); return }
+        #expect(a.tableSize == 1024 && a.softmax == .stable)
+        #expect(node.types.expTable == AssignSettings.defaultSoftmaxTable)
+        #expect(node.types.invTable == AssignSettings.defaultSoftmaxTable)
+        #expect(node.types.accum == format("ap_fixed<20,8>"))
+    }
+
+    @Test func layerLevelKeysAreHonoured() throws {
+        let node = try softmaxNode("""
+              Model:
+                Precision: ap_fixed<16,6>
+              LayerType:
+                Softmax:
+                  TableSize: 256
+                  Implementation: latency
+              LayerName:
+                softmax:
+                  exp_table_t: ap_fixed<14,4>
+                  Precision: ap_fixed<10,3>
+            """)
+        guard case .activation(let a) = node.op else { Issue.record("not an activation"); return }
+        #expect(a.tableSize == 256 && a.softmax == .latency)
+        #expect(node.types.expTable == format("ap_fixed<14,4>"))
+        #expect(node.types.invTable == AssignSettings.defaultSoftmaxTable)
+        #expect(node.types.accum == format("ap_fixed<10,3>") && node.types.result == format("ap_fixed<10,3>"))
     }
 }

@@ -27,9 +27,10 @@ public struct AssignSettings: Pass {
         for i in graph.nodes.indices {
             let node = graph.nodes[i]
             let levels = settings.levels(for: node)
-            // Table types have fixed defaults in hls4ml: a layer's `default` precision does not reach them.
+            // Table types have fixed defaults in hls4ml: a layer's `default` precision does not reach them,
+            // and only a LayerName/LayerType `table_t`-style key sets them (a Model-level one is ignored).
             func type(_ key: PrecisionKey, fallback: FixedFormat = .hlsDefault, viaDefault: Bool = true) -> FixedFormat {
-                for level in levels {
+                for level in viaDefault ? levels[...] : levels.dropLast() {
                     if let f = level.precision[key] ?? (viaDefault ? level.precision[.default] : nil) { return f }
                 }
                 return fallback
