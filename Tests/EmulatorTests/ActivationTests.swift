@@ -113,6 +113,7 @@ private let harnessCases: [ActivationCase] = {
         Combo(name: "negative-fraction", input: format("ap_fixed<12,14>"), result: format("ap_fixed<16,6>")),
         Combo(name: "tiny-fraction", input: format("ap_fixed<8,-1>"), result: format("ap_fixed<16,6>"), tableSize: 256),
         Combo(name: "integer-in", input: format("ap_int<8>"), result: format("ap_fixed<10,5,AP_TRN,AP_WRAP,2>")),
+        Combo(name: "odd-table-size", input: format("ap_fixed<16,6>"), result: format("ap_fixed<16,6>"), tableSize: 1000),
         Combo(name: "wide", input: format("ap_fixed<32,12>"), result: format("ap_fixed<24,8,AP_RND,AP_SAT>"),
               tableSize: 4096, param: format("ap_fixed<20,4>"), exhaustive: false),
         Combo(name: "very-wide", input: format("ap_fixed<60,30>"), result: format("ap_fixed<16,6>"),
@@ -162,6 +163,11 @@ private let harnessCases: [ActivationCase] = {
                 invTable: combo.invTable, raws: softmaxRaws(combo.input, n: combo.n, samples: 600, seed: UInt64(77 + k))))
         }
     }
+    // Legacy softmax with a table size that is not a power of two (its index is arithmetic, not bits).
+    cases.append(ActivationCase(
+        label: "softmax-legacy-odd-table-size", activation: Activation(.softmax, tableSize: 1000, softmax: .legacy),
+        input: format("ap_fixed<16,6>"), result: format("ap_fixed<16,6>"), n: 8,
+        raws: softmaxRaws(format("ap_fixed<16,6>"), n: 8, samples: 600, seed: 99)))
     // Inputs assigned from double: NaN, ±inf, -0, subnormals, huge values, table edges.
     var specials: [Double] = [0, -0.0, .nan, -.nan, .infinity, -.infinity, .greatestFiniteMagnitude,
                               -.greatestFiniteMagnitude, .leastNonzeroMagnitude, -.leastNonzeroMagnitude, 1e300, -1e300]
