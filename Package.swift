@@ -29,6 +29,8 @@ let package = Package(
         ),
         // The bit-accurate emulator: the graph executed on raw integers, batched and multi-threaded.
         .target(name: "Emulator", dependencies: ["Graph", "FixedPoint"]),
+        // HLS project generation: kernel wrappers, v++ configs, Makefile, scripts, C-sim library build.
+        .target(name: "Codegen", dependencies: ["Graph", "FixedPoint"]),
         // NumPy .npy files: read (memory-mapped) and write (atomically).
         .target(name: "NPY"),
         // The commands, as a library so tests can call them in-process too.
@@ -49,6 +51,7 @@ let package = Package(
         .testTarget(name: "ImportTests", dependencies: ["Import"]),
         .testTarget(name: "EmulatorTests", dependencies: ["Emulator", "Import", "NPY"]),
         .testTarget(name: "CLITests", dependencies: ["FPGARunCLI"]),
+        .testTarget(name: "CodegenTests", dependencies: ["Codegen", "FixedPoint", "Graph", "Import", "Emulator", "NPY"]),
     ],
     swiftLanguageModes: [.v6]
 )

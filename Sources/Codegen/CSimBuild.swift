@@ -1,0 +1,121 @@
+// Builds a project's C-simulation kernel library: the firmware plus csim/csim_abi.cpp (which includes
+// the kernel wrappers) compiled by g++ against ap_types into one shared library exporting the C ABI
+// documented in Kernels/csim_abi.cpp. Each .cpp compiles in its own g++ process, all at once, then one
+// link; outputs go to a temporary name first and are renamed into place, so a failed build never
+// leaves a half-written library. Compiler output goes to files (not pipes), so a chatty compiler
+// cannot deadlock the wait.
+
+import Foundation
+
+/// How to run the C++ compiler for a C-simulation build.
+public struct CSimBuildOptions: Sendable {
+    /// The ap_types header folder.
+    public var apTypes: String
+    /// The compiler (looked up on PATH unless absolute).
+    public var compiler: String = "g++"
+    /// The C++ standard, e.g. "c++14" or "c++17".
+    public var standard: String = "c++14"
+    /// The optimisation flag.
+    public var optimization: String = "-O2"
+    /// Run the compiler under `nice -n` with this value (nil: normal priority).
+    public var niceness: Int? = nil
+    /// Extra compiler flags (after the defaults).
+    public var extraFlags: [String] = []
+
+    /// Options compiling against the ap_types headers in `apTypes`.
+    public init(apTypes: String) {
+        self.apTypes = apTypes
+    }
+}
+
+/// Compiles a generated project into its C-simulation shared library.
+public enum CSimBuilder {
+    /// The library's file name inside the project's csim/ folder.
+    public static let libraryName = "libfpgarun_csim.so"
+
+    /// Builds `projectDir`'s library (default: PROJECT/csim/libfpgarun_csim.so) and returns its path.
+    public static func build(projectDir: String, output: String? = nil, options: CSimBuildOptions) throws -> String {
+        let fm = FileManager.default
+        let project = URL(fileURLWithPath: projectDir).standardizedFileURL
+        let abi = project.appendingPathComponent("csim/csim_abi.cpp")
+        guard fm.fileExists(atPath: abi.path) else {
+            throw CodegenError(.compile, "\(project.path) is not a generated project: no csim/csim_abi.cpp")
+        }
+        guard fm.fileExists(atPath: URL(fileURLWithPath: options.apTypes).appendingPathComponent("ap_fixed.h").path) else {
+            throw CodegenError(.compile, "no ap_fixed.h in \(options.apTypes) (run tools/setup.sh)")
+        }
+        let firmware = project.appendingPathComponent("firmware")
+        let sources = ((try? fm.contentsOfDirectory(atPath: firmware.path)) ?? [])
+            .filter { $0.hasSuffix(".cpp") }.sorted().map { firmware.appendingPathComponent($0).path } + [abi.path]
+        let library = output.map { URL(fileURLWithPath: $0).standardizedFileURL }
+            ?? project.appendingPathComponent("csim/\(libraryName)")
+
+        // The work folder sits next to the library so the final rename stays on one file system.
+        let work = library.deletingLastPathComponent().appendingPathComponent(".fpgarun-build-\(UUID().uuidString)")
+        do {
+            try fm.createDirectory(at: work, withIntermediateDirectories: true)
+        } catch {
+            throw CodegenError(.compile, "cannot create a build folder next to \(library.path): \(error.localizedDescription)")
+        }
+        defer { try? fm.removeItem(at: work) }
+
+        let flags = ["-std=\(options.standard)", options.optimization, "-fPIC", "-fvisibility=hidden", "-w",
+                     "-isystem", options.apTypes,
+                     "-I", project.appendingPathComponent("csim/include").path,
+                     "-I", firmware.path] + options.extraFlags
+        // Compile every source at once (one process each), then link.
+        var jobs: [(Process, URL, String)] = []
+        for (i, src) in sources.enumerated() {
+            let object = work.appendingPathComponent("\(i).o").path
+            let log = work.appendingPathComponent("\(i).log")
+            jobs.append((try start(options, flags + ["-c", src, "-o", object], log: log), log, src))
+        }
+        var failure: String?
+        for (process, log, src) in jobs {
+            process.waitUntilExit()
+            if process.terminationStatus != 0 && failure == nil {
+                failure = "\(options.compiler) failed on \(src): " + firstError(log)
+            }
+        }
+        if let failure { throw CodegenError(.compile, failure) }
+        let partial = work.appendingPathComponent(libraryName)
+        let linkLog = work.appendingPathComponent("link.log")
+        let objects = sources.indices.map { work.appendingPathComponent("\($0).o").path }
+        let link = try start(options, ["-shared", "-o", partial.path] + objects, log: linkLog)
+        link.waitUntilExit()
+        guard link.terminationStatus == 0 else {
+            throw CodegenError(.compile, "\(options.compiler) failed linking \(library.path): " + firstError(linkLog))
+        }
+        guard rename(partial.path, library.path) == 0 else {
+            throw CodegenError(.compile, "cannot move the library to \(library.path): \(String(cString: strerror(errno)))")
+        }
+        return library.path
+    }
+
+    /// Starts the compiler with `args`, stdout and stderr going to `log`.
+    static func start(_ options: CSimBuildOptions, _ args: [String], log: URL) throws -> Process {
+        guard FileManager.default.createFile(atPath: log.path, contents: nil) else {
+            throw CodegenError(.compile, "cannot create \(log.path)")
+        }
+        let handle = try FileHandle(forWritingTo: log)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = (options.niceness.map { ["nice", "-n", "\($0)"] } ?? []) + [options.compiler] + args
+        p.standardOutput = handle
+        p.standardError = handle
+        p.standardInput = FileHandle.nullDevice
+        do { try p.run() } catch {
+            throw CodegenError(.compile, "cannot run \(options.compiler): \(error.localizedDescription)")
+        }
+        try? handle.close()
+        return p
+    }
+
+    /// The first error line of a compiler log (or its first line), kept short.
+    static func firstError(_ log: URL) -> String {
+        let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        let lines = text.split(separator: "\n")
+        let line = lines.first(where: { $0.contains("error") }) ?? lines.first ?? "no output"
+        return sanitizedForMessage(String(line), limit: 300)
+    }
+}
