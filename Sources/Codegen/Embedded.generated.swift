@@ -505,21 +505,43 @@ static_assert(input_t::width == {{in_bits}}, "input_t is not {{in_bits}} bits wi
 static_assert(result_t::width == {{out_bits}}, "result_t is not {{out_bits}} bits wide ({{result_type}})");
 static_assert(IN_WORDS == {{in_words}} && OUT_WORDS == {{out_words}}, "words per sample differ");
 
+// Both directions work on 64-bit lanes (lane i = bits [64i, 64i+64) of the sample): a value of up to
+// 128 bits touches at most three lanes. In hardware every index below is a constant after unrolling,
+// so this is wiring; in C simulation it keeps the arithmetic on 64-bit ap_uints, several times faster
+// than slicing 512-bit words per value.
+
+/// Lanes per sample of NW words, plus two always-zero spares so a value's third lane always exists.
+template <unsigned NW> struct lane_count {
+    static const unsigned value = NW * (WORD_BITS / 64) + 2;
+};
+
 /// Unpacks one sample's N values of type T from its NW words (see the packing rule above).
 template <class T, unsigned N, unsigned NW> void unpack_sample(const word_t words[NW], T values[N]) {
 #pragma HLS INLINE
     const unsigned W = T::width;
+    static_assert(W <= 128, "the kernels pack values of at most 128 bits");
+    ap_uint<64> lanes[lane_count<NW>::value];
+#pragma HLS ARRAY_PARTITION variable=lanes complete
+split_words:
+    for (unsigned i = 0; i < lane_count<NW>::value; i++) {
+#pragma HLS UNROLL
+        lanes[i] = i < NW * 8 ? ap_uint<64>(words[i / 8].range(64 * (i % 8) + 63, 64 * (i % 8))) : ap_uint<64>(0);
+    }
 unpack_values:
     for (unsigned k = 0; k < N; k++) {
 #pragma HLS UNROLL
-        const unsigned at = k * W, j = at / WORD_BITS, b = at % WORD_BITS;
-        ap_uint<W> bits;
-        if (b + W <= WORD_BITS) {
-            bits = words[j].range(b + W - 1, b);
-        } else {  // straddles words j and j+1: low 512-b bits from word j, the rest from word j+1
-            const ap_uint<W> low = words[j].range(WORD_BITS - 1, b);
-            const ap_uint<W> high = words[j + 1].range(b + W - 1 - WORD_BITS, 0);
-            bits = low | (high << (WORD_BITS - b));
+        const unsigned at = k * W, lane = at / 64;
+        ap_uint<W> bits = 0;
+        unsigned got = 0;
+    gather_lanes:
+        for (unsigned part = 0; part < 3; part++) {
+#pragma HLS UNROLL
+            if (got < W) {
+                const unsigned from = part == 0 ? at % 64 : 0;
+                const unsigned take = 64 - from < W - got ? 64 - from : W - got;
+                bits |= ap_uint<W>(lanes[lane + part].range(from + take - 1, from)) << got;
+                got += take;
+            }
         }
         values[k].range(W - 1, 0) = bits;
     }
@@ -529,22 +551,35 @@ unpack_values:
 template <class T, unsigned N, unsigned NW> void pack_sample(const T values[N], word_t words[NW]) {
 #pragma HLS INLINE
     const unsigned W = T::width;
-clear_words:
-    for (unsigned j = 0; j < NW; j++) {
+    static_assert(W <= 128, "the kernels pack values of at most 128 bits");
+    ap_uint<64> lanes[lane_count<NW>::value];
+#pragma HLS ARRAY_PARTITION variable=lanes complete
+clear_lanes:
+    for (unsigned i = 0; i < lane_count<NW>::value; i++) {
 #pragma HLS UNROLL
-        words[j] = 0;
+        lanes[i] = 0;
     }
 pack_values:
     for (unsigned k = 0; k < N; k++) {
 #pragma HLS UNROLL
-        const unsigned at = k * W, j = at / WORD_BITS, b = at % WORD_BITS;
+        const unsigned at = k * W, lane = at / 64;
         const ap_uint<W> bits = values[k].range(W - 1, 0);
-        if (b + W <= WORD_BITS) {
-            words[j].range(b + W - 1, b) = bits;
-        } else {
-            words[j].range(WORD_BITS - 1, b) = bits.range(WORD_BITS - 1 - b, 0);
-            words[j + 1].range(b + W - 1 - WORD_BITS, 0) = bits.range(W - 1, WORD_BITS - b);
+        unsigned got = 0;
+    scatter_lanes:
+        for (unsigned part = 0; part < 3; part++) {
+#pragma HLS UNROLL
+            if (got < W) {
+                const unsigned from = part == 0 ? at % 64 : 0;
+                const unsigned take = 64 - from < W - got ? 64 - from : W - got;
+                lanes[lane + part].range(from + take - 1, from) = bits.range(got + take - 1, got);
+                got += take;
+            }
         }
+    }
+join_words:
+    for (unsigned i = 0; i < NW * 8; i++) {
+#pragma HLS UNROLL
+        words[i / 8].range(64 * (i % 8) + 63, 64 * (i % 8)) = lanes[i];
     }
 }
 

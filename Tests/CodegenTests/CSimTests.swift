@@ -239,6 +239,30 @@ struct CSimTests {
         #expect(bad.status == 1 && bad.output.contains("line 1: expected 16 numbers, got 3"), "\(bad.output)")
     }
 
+    @Test func widePackingFollowsTheRule() throws {
+        // Values of 100 and 128 bits take the three-lane path of pack/unpack (the networks above stay
+        // within 64 bits, where Swift's Int64 SamplePacking can check them).
+        let spec = try KernelSpec(project: "wide", nInput: 11, nOutput: 9,
+                                  inputFormat: FixedFormat(parsing: "ap_fixed<100,40>"),
+                                  resultFormat: FixedFormat(parsing: "ap_fixed<128,60>"), platform: Platform.defaultPlatform)
+        var files = try KernelCodegen.supportFiles(for: spec)
+        try files.merge(Support.firmware("wide"))
+        files.files["csim/packing_check.cpp"] = try String(
+            contentsOf: Support.fixtures.appendingPathComponent("wide/packing_check.cpp"), encoding: .utf8)
+        let parent = try Support.tempDir("csim-wide")
+        defer { try? FileManager.default.removeItem(at: parent) }
+        let dir = parent.appendingPathComponent("wide")
+        try ProjectWriter.write(files, to: dir.path)
+        let exe = dir.appendingPathComponent("check").path
+        let compile = try run(["nice", "-n", "10", "g++", "-std=c++14", "-O1", "-w", "-isystem", Support.apTypes.path,
+                               "-I", dir.appendingPathComponent("csim/include").path,
+                               "-I", dir.appendingPathComponent("firmware").path,
+                               dir.appendingPathComponent("csim/packing_check.cpp").path, "-o", exe], in: dir)
+        #expect(compile.status == 0, "\(compile.output.prefix(2000))")
+        let r = try run([exe], in: dir)
+        #expect(r.status == 0 && r.output.contains("bad=0"), "\(r.output)")
+    }
+
     func run(_ args: [String], in dir: URL) throws -> (status: Int32, output: String) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
