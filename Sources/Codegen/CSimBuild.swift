@@ -74,17 +74,24 @@ public enum CSimBuilder {
         for (process, log, src) in jobs {
             process.waitUntilExit()
             if process.terminationStatus != 0 && failure == nil {
-                failure = "\(options.compiler) failed on \(src): " + firstError(log)
+                failure = "\(options.compiler) failed on \(src): " + firstError(log) + keepLog(log, near: library)
             }
         }
         if let failure { throw CodegenError(.compile, failure) }
         let partial = work.appendingPathComponent(libraryName)
         let linkLog = work.appendingPathComponent("link.log")
         let objects = sources.indices.map { work.appendingPathComponent("\($0).o").path }
-        let link = try start(options, ["-shared", "-o", partial.path] + objects, log: linkLog)
+        // -z defs: a firmware that never defines the top function fails here, not at dlopen time.
+        #if os(Linux)
+        let linkFlags = ["-shared", "-Wl,-z,defs"]
+        #else
+        let linkFlags = ["-shared", "-undefined", "error"]
+        #endif
+        let link = try start(options, linkFlags + ["-o", partial.path] + objects, log: linkLog)
         link.waitUntilExit()
         guard link.terminationStatus == 0 else {
-            throw CodegenError(.compile, "\(options.compiler) failed linking \(library.path): " + firstError(linkLog))
+            throw CodegenError(.compile, "\(options.compiler) failed linking \(library.path): " + firstError(linkLog)
+                                   + keepLog(linkLog, near: library))
         }
         guard rename(partial.path, library.path) == 0 else {
             throw CodegenError(.compile, "cannot move the library to \(library.path): \(String(cString: strerror(errno)))")
@@ -111,11 +118,20 @@ public enum CSimBuilder {
         return p
     }
 
+    /// Copies a failed step's full log to csim_build.log next to the library; returns a note naming it.
+    static func keepLog(_ log: URL, near library: URL) -> String {
+        let kept = library.deletingLastPathComponent().appendingPathComponent("csim_build.log")
+        try? FileManager.default.removeItem(at: kept)
+        guard (try? FileManager.default.copyItem(at: log, to: kept)) != nil else { return "" }
+        return " (full log: \(kept.path))"
+    }
+
     /// The first error line of a compiler log (or its first line), kept short.
     static func firstError(_ log: URL) -> String {
         let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
         let lines = text.split(separator: "\n")
-        let line = lines.first(where: { $0.contains("error") }) ?? lines.first ?? "no output"
+        let line = lines.first(where: { $0.contains("error") || $0.contains("undefined reference") })
+            ?? lines.first ?? "no output"
         return sanitizedForMessage(String(line), limit: 300)
     }
 }

@@ -190,12 +190,24 @@ struct CSimTests {
         } throws: { e in
             let c = e as? CodegenError
             return c?.kind == .compile && c!.message.contains("standin.cpp") && c!.message.contains("error")
-                && !c!.message.contains("\n")
+                && !c!.message.contains("\n") && c!.message.contains("csim_build.log")
         }
+        let kept = try String(contentsOf: dir.appendingPathComponent("csim/csim_build.log"), encoding: .utf8)
+        #expect(kept.contains("syntax"))
         let csim = dir.appendingPathComponent("csim")
         #expect(!Support.entries(csim).contains(CSimBuilder.libraryName))
         #expect(!Support.entries(csim).contains { $0.hasPrefix(".fpgarun-build") })
         #expect(throws: CodegenError.self) { try CSimBuilder.build(projectDir: parent.path, options: options) }
+
+        // A firmware without the top function fails at link time, naming the missing symbol.
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("firmware/standin.cpp"))
+        #expect {
+            try CSimBuilder.build(projectDir: dir.path, options: options)
+        } throws: { e in
+            let c = e as? CodegenError
+            return c?.kind == .compile && c!.message.contains("linking") && c!.message.contains("standin")
+        }
+        #expect(!Support.entries(csim).contains(CSimBuilder.libraryName))
     }
 
     @Test func testbenchWritesHls4mlStyleResults() throws {
