@@ -99,6 +99,51 @@ import Testing
         return candidates.map(\.path).filter { $0 != .exact }
     }
 
+    /// Conv's pixel-vectorised form equals running the engine pixel by pixel.
+    @Test func pixelFormAgreesWithPerPixel() throws {
+        var tested = 0
+        for seed in 0..<300 {
+            var rng = Rng(state: UInt64(seed) &* 0xD1B5_4A32_D192_ED03 &+ 7)
+            let input = try Self.format(&rng, maxWidth: 16, modes: [""])
+            let weight = try Self.format(&rng, maxWidth: 16, modes: [""])
+            let accum = try Self.format(&rng, maxWidth: 32, modes: ["", ",AP_RND"])
+            let result = try Self.format(&rng, maxWidth: 20, modes: ["", ",AP_RND,AP_SAT"])
+            let nIn = rng.int(1...30), nOut = rng.int(1...9), pixels = rng.int(1...40), inSize = rng.int(1...50)
+            let weights = (0..<(nIn * nOut)).map { _ in rng.raw(weight) }
+            let biases = (0..<nOut).map { _ in rng.raw(accum) }
+            let e = try MacEngine(nIn: nIn, nOut: nOut, weights: weights, bias: biases, input: input, weight: weight,
+                                  biasFormat: accum, accum: accum, result: result,
+                                  steps: AccumulationOrder.steps(.latency, reuse: 1, nIn: nIn, nOut: nOut), layer: "t")
+            guard e.path == .int16 else { continue }
+            tested += 1
+            let x = (0..<inSize).map { _ in rng.raw(input) }
+            let gather = (0..<(pixels * nIn)).map { _ in rng.int(0...5) == 0 ? Int32(-1) : Int32(rng.int(0...(inSize - 1))) }
+            let gatherT = MacEngine.transposedGather(gather, pixels: pixels, nIn: nIn, inSize: inSize)
+            var want = [Int64](repeating: 0, count: pixels * nOut), got = want
+            var scratch = [Int64](repeating: 0, count: max(e.scratchCount, e.pixelScratchCount(pixels: pixels, inSize: inSize)))
+            x.withUnsafeBufferPointer { xb in
+                scratch.withUnsafeMutableBufferPointer { sb in
+                    gather.withUnsafeBufferPointer { gb in
+                        want.withUnsafeMutableBufferPointer { wb in
+                            for p in 0..<pixels {
+                                e.run(x: xb.baseAddress!, gather: gb.baseAddress! + p * nIn, out: wb.baseAddress! + p * nOut,
+                                      scratch: sb.baseAddress!)
+                            }
+                        }
+                    }
+                    gatherT.withUnsafeBufferPointer { tb in
+                        got.withUnsafeMutableBufferPointer { ob in
+                            e.runPixels(x: xb.baseAddress!, inSize: inSize, gatherT: tb.baseAddress!, pixels: pixels,
+                                        out: ob.baseAddress!, scratch: sb.baseAddress!)
+                        }
+                    }
+                }
+            }
+            #expect(got == want, "seed \(seed): in \(input) w \(weight) acc \(accum) res \(result)")
+        }
+        #expect(tested >= 50, "only \(tested) configurations took the Int16 path")
+    }
+
     @Test func pathSelection() throws {
         let f16 = try FixedFormat(parsing: "ap_fixed<16,6>")
         let steps = try AccumulationOrder.steps(.latency, reuse: 1, nIn: 4, nOut: 3)

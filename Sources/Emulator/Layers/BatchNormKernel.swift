@@ -19,6 +19,8 @@ struct BatchNormKernel: LayerKernel {
     let biasShift: Int
     let wide: Bool
     let cast: FixedCast
+    /// The cast for the Int64 path, inlined when its modes allow.
+    let fast: FastCast
 
     static func make(_ ctx: KernelContext, _ b: BatchNorm) throws -> any LayerKernel {
         let t = ctx.node.types
@@ -46,7 +48,7 @@ struct BatchNormKernel: LayerKernel {
             size: ctx.node.size, channels: channels, scale: s,
             bias: wide ? bias : bias.map { $0 << Int64(biasShift) },
             productShift: productShift, biasShift: biasShift, wide: wide,
-            cast: FixedCast(from: sum, to: ctx.resultFormat))
+            cast: FixedCast(from: sum, to: ctx.resultFormat), fast: FastCast(from: sum, to: ctx.resultFormat))
     }
 
     func scratchCount(batch: Int) -> Int { 0 }
@@ -57,7 +59,20 @@ struct BatchNormKernel: LayerKernel {
         let size = self.size, channels = self.channels
         scale.withUnsafeBufferPointer { sc in
             bias.withUnsafeBufferPointer { bi in
-                if !wide {
+                if !wide, let c = fast.simple {
+                    // Locals and a branch-free cast: the loop is a few integer operations per value.
+                    let ps = Int64(productShift)
+                    for s in 0..<batch {
+                        let xs = x + s * size, ys = output + s * size
+                        var i = 0
+                        while i < size {
+                            for k in 0..<channels {
+                                ys[i + k] = c.apply(((xs[i + k] &* sc[k]) &<< ps) &+ bi[k])
+                            }
+                            i += channels
+                        }
+                    }
+                } else if !wide {
                     let ps = Int64(productShift)
                     for s in 0..<batch {
                         let xs = x + s * size, ys = output + s * size

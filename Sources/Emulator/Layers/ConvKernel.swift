@@ -14,6 +14,8 @@ struct ConvKernel: LayerKernel {
     let engine: MacEngine
     /// `pixels × nIn` input offsets within a sample (-1 = padding).
     let gather: [Int32]
+    /// The same transposed for `runPixels` (empty when not used).
+    let gatherT: [Int32]
     let pixels: Int
     let nIn: Int
     let filters: Int
@@ -74,16 +76,33 @@ struct ConvKernel: LayerKernel {
         let engine = try MacEngine(
             nIn: nIn, nOut: c.filters, weights: w, bias: b, input: ctx.inputFormat, weight: wf, biasFormat: bf,
             accum: af, result: ctx.resultFormat, steps: steps, layer: ctx.node.name)
-        return ConvKernel(engine: engine, gather: gather, pixels: outH * outW, nIn: nIn, filters: c.filters,
-                          inSize: inH * inW * ch)
+        let byPixels = engine.path == .int16 && c.filters < 16
+        return ConvKernel(
+            engine: engine, gather: gather,
+            gatherT: byPixels ? MacEngine.transposedGather(gather, pixels: outH * outW, nIn: nIn, inSize: inH * inW * ch) : [],
+            pixels: outH * outW, nIn: nIn, filters: c.filters, inSize: inH * inW * ch)
     }
 
-    func scratchCount(batch: Int) -> Int { engine.scratchCount }
+    /// Few filters: vectorise over pixels instead of filters (MacEngine.runPixels).
+    var byPixels: Bool { !gatherT.isEmpty }
+
+    func scratchCount(batch: Int) -> Int {
+        byPixels ? engine.pixelScratchCount(pixels: pixels, inSize: inSize) : engine.scratchCount
+    }
 
     func run(batch: Int, inputs: UnsafePointer<UnsafePointer<Int64>>, output: UnsafeMutablePointer<Int64>,
              scratch: UnsafeMutablePointer<Int64>) {
         let x = inputs[0]
         let outSize = pixels * filters
+        if byPixels {
+            gatherT.withUnsafeBufferPointer { g in
+                for s in 0..<batch {
+                    engine.runPixels(x: x + s * inSize, inSize: inSize, gatherT: g.baseAddress!, pixels: pixels,
+                                     out: output + s * outSize, scratch: scratch)
+                }
+            }
+            return
+        }
         gather.withUnsafeBufferPointer { g in
             let table = g.baseAddress!
             for s in 0..<batch {

@@ -184,6 +184,66 @@ struct MacEngine: Sendable {
         }
     }
 
+    /// Pixels padded to whole SIMD16 blocks for `runPixels`.
+    static func paddedPixels(_ pixels: Int) -> Int { (pixels + 15) & ~15 }
+
+    /// Int64 scratch elements `runPixels` needs for `pixels` pixels of an `inSize`-value sample.
+    func pixelScratchCount(pixels: Int, inSize: Int) -> Int { (nIn * Self.paddedPixels(pixels) + inSize + 1 + 3) / 4 + 1 }
+
+    /// The transposed im2col table `runPixels` takes: `[nIn][paddedPixels]` offsets into a sample, with
+    /// padding (and the pad lanes) pointing at `inSize`, a zero slot.
+    static func transposedGather(_ gather: [Int32], pixels: Int, nIn: Int, inSize: Int) -> [Int32] {
+        let pp = paddedPixels(pixels)
+        var t = [Int32](repeating: Int32(inSize), count: nIn * pp)
+        for p in 0..<pixels {
+            for i in 0..<nIn where gather[p * nIn + i] >= 0 { t[i * pp + p] = gather[p * nIn + i] }
+        }
+        return t
+    }
+
+    /// Every pixel of one sample at once (Conv with few filters, Int16 path only): the im2col matrix is
+    /// built transposed, [input][pixel], and each filter's sum is vectorised over 16 pixels with its
+    /// weight broadcast — the per-pixel form would leave most SIMD lanes idle for 2–8 filters.
+    /// `gatherT` comes from `transposedGather`; writes `out[p · nOut + f]`.
+    func runPixels(x: UnsafePointer<Int64>, inSize: Int, gatherT: UnsafePointer<Int32>, pixels: Int,
+                   out: UnsafeMutablePointer<Int64>, scratch: UnsafeMutablePointer<Int64>) {
+        precondition(path == .int16, "runPixels needs the Int16 path")
+        let nIn = self.nIn, nOut = self.nOut, pp = Self.paddedPixels(pixels)
+        scratch.withMemoryRebound(to: Int16.self, capacity: nIn * pp + inSize + 1) { s16 in
+            // The sample as Int16 with a zero slot at the end, then the transposed im2col by table.
+            let x16 = s16 + nIn * pp, xt = s16
+            for k in 0..<inSize { x16[k] = Int16(truncatingIfNeeded: x[k]) }
+            x16[inSize] = 0
+            for k in 0..<(nIn * pp) { xt[k] = x16[Int(gatherT[k])] }
+            weights16.withUnsafeBufferPointer { wb in
+                bias32.withUnsafeBufferPointer { bb in
+                    let w = wb.baseAddress!
+                    let h = SIMD16<Int32>(repeating: Int32(truncatingIfNeeded: half))
+                    let rs = Int32(rightShift), ls = Int32(leftShift), plain = half == 0 && leftShift == 0
+                    for pb in stride(from: 0, to: pp, by: 16) {
+                        let lanes = min(16, pixels - pb)
+                        for f in 0..<nOut {
+                            var a = SIMD16<Int32>(repeating: bb[f])
+                            if plain {
+                                for i in 0..<nIn {
+                                    let xv = SIMD16<Int32>(widening: UnsafeRawPointer(xt + i * pp + pb).loadUnaligned(as: SIMD16<Int16>.self))
+                                    a &+= (xv &* SIMD16<Int32>(widening: SIMD16<Int16>(repeating: w[i * nOut + f]))) &>> rs
+                                }
+                            } else {
+                                for i in 0..<nIn {
+                                    let xv = SIMD16<Int32>(widening: UnsafeRawPointer(xt + i * pp + pb).loadUnaligned(as: SIMD16<Int16>.self))
+                                    let p = xv &* SIMD16<Int32>(widening: SIMD16<Int16>(repeating: w[i * nOut + f]))
+                                    a &+= ((p &+ h) &>> rs) &<< ls
+                                }
+                            }
+                            for l in 0..<lanes { out[(pb + l) * nOut + f] = toResult.apply(canonical(Int64(a[l]))) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     private func run16(x: UnsafePointer<Int64>, gather: UnsafePointer<Int32>?, out: UnsafeMutablePointer<Int64>,
                        scratch: UnsafeMutablePointer<Int64>) {
         let nIn = self.nIn, nOut = self.nOut
