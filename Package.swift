@@ -37,7 +37,7 @@ let package = Package(
         .target(
             name: "FPGARunCLI",
             dependencies: [
-                "FixedPoint", "NPY", "Graph", "Import", "Emulator",
+                "FixedPoint", "NPY", "Graph", "Import", "Emulator", "Codegen",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -12,6 +12,8 @@ public struct CodegenError: Error, CustomStringConvertible, Equatable, Sendable 
         case write
         /// The C++ compiler failed or could not be started.
         case compile
+        /// A C-simulation library could not be loaded or one of its kernels failed.
+        case load
     }
 
     /// What kind of failure.

@@ -4,7 +4,7 @@
 /// The Kernels/ templates by path relative to Kernels/, embedded so an installed binary needs no
 /// resource folder.
 public enum EmbeddedKernels {
-    /// Template text by path relative to Kernels/.
+    /// File text by path relative to Kernels/.
     public static let files: [String: String] = [
         "Makefile.in": #"""
 # Makefile — builds the Vitis kernels of project {{project}} into xclbin files (see README.md).

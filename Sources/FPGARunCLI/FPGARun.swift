@@ -14,7 +14,7 @@ public struct FPGARun: ParsableCommand {
         model, config or type that cannot be used); 64 bad command-line usage.
         """,
         version: version,
-        subcommands: [Quantize.self, Show.self, Predict.self]
+        subcommands: [Quantize.self, Show.self, Predict.self, Convert.self, Build.self]
     )
 
     public init() {}

@@ -14,15 +14,13 @@ struct ModelOptions: ParsableArguments {
     @Option(name: .long, help: "HDF5 weights for a JSON model.")
     var weights: String?
 
-    func validate() throws {
-        guard config != nil || model != nil else {
-            throw ValidationError("give --config C.yml or --model M (or both)")
-        }
-    }
+    /// True when a model source was given.
+    var given: Bool { config != nil || model != nil }
 
     /// Loads the config (or hls4ml's defaults), imports the model and runs the standard passes.
     /// Warnings about the config go to standard error.
     func load() throws -> (ProjectConfig, Graph) {
+        guard given else { throw ValidationError("give --config C.yml or --model M (or both)") }
         let cfg = try config.map { try ProjectConfig(contentsOf: $0) } ?? ProjectConfig()
         for w in cfg.warnings {
             FileHandle.standardError.write(Data("fpgarun: warning: \(w)\n".utf8))

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Codegen
 import Emulator
 import Foundation
 import Graph
@@ -29,11 +30,31 @@ struct Predict: ParsableCommand {
     @Option(name: .long, help: "Write each layer's output as DIR/<layer>.npy (for every sample).")
     var trace: String?
 
+    @Option(name: .long, help: "emulator (default), or csim: the project's compiled C-simulation kernel library.")
+    var target: String = "emulator"
+
+    @Option(name: .long, help: "With --target csim: the project folder (built with `fpgarun build --target csim`).")
+    var project: String?
+
+    @Option(name: .long, help: "With --target csim: the kernel interface to call, mm or axis.")
+    var interface: String = "mm"
+
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        switch target {
+        case "emulator":
+            guard modelOptions.given else { throw ValidationError("give --config C.yml or --model M (or both)") }
+        case "csim":
+            guard project != nil else { throw ValidationError("--target csim needs --project DIR") }
+            guard CSimInterface(rawValue: interface) != nil else { throw ValidationError("--interface must be mm or axis") }
+            guard trace == nil else { throw ValidationError("--trace works with the emulator only") }
+        default:
+            throw ValidationError("--target must be emulator or csim")
+        }
     }
 
     func run() throws {
+        if target == "csim" { return try runCSim() }
         let (_, graph) = try modelOptions.load()
         let emulator: Emulator
         do {
@@ -69,6 +90,35 @@ struct Predict: ParsableCommand {
             start += n
         }
         try tracer?.commit()
+        try writer.commit()
+    }
+
+    /// Runs the inputs through a project's C-simulation library, chunk by chunk.
+    func runCSim() throws {
+        let libPath = "\(project!)/csim/\(CSimBuilder.libraryName)"
+        guard FileManager.default.fileExists(atPath: libPath) else {
+            throw CLIError("\(project!): no C-sim library; run `fpgarun build --target csim \(project!)` first")
+        }
+        let lib = try CSimLibrary(path: libPath)
+        let x = try NPYArray(contentsOf: input)
+        let samples = try Self.sampleCount(x, features: lib.nInput, shape: [lib.nInput])
+        let writer = try NPYStreamWriter(path: output, dtype: .float64, shape: [samples, lib.nOutput])
+        let chunk = max(1, min(samples, 1 << 14))
+        var inBuf = [Double](repeating: 0, count: chunk * lib.nInput)
+        var raw = [Int64](repeating: 0, count: chunk * lib.nOutput)
+        var values = [Double](repeating: 0, count: chunk * lib.nOutput)
+        let scale = Double(sign: .plus, exponent: -lib.resultFormat.fractionBits, significand: 1)
+        var start = 0
+        while start < samples {
+            let n = min(chunk, samples - start)
+            inBuf.withUnsafeMutableBufferPointer { x.copyDoubles(from: start * lib.nInput, count: n * lib.nInput, into: $0.baseAddress!) }
+            try inBuf.withUnsafeBufferPointer { i in
+                try raw.withUnsafeMutableBufferPointer { try lib.run(CSimInterface(rawValue: interface)!, input: i, samples: n, rawOutput: $0) }
+            }
+            for k in 0..<(n * lib.nOutput) { values[k] = Double(raw[k]) * scale }
+            try values.withUnsafeBufferPointer { try writer.append(UnsafeBufferPointer(rebasing: $0[0..<(n * lib.nOutput)])) }
+            start += n
+        }
         try writer.commit()
     }
 

@@ -6,7 +6,15 @@ import Testing
 /// is stale (fix: `python3 tools/embed_templates.py`).
 @Suite struct EmbeddedTests {
     @Test func embeddedCopyMatchesKernelsFolder() throws {
-        let dir = Support.root.appendingPathComponent("Kernels")
+        try check(folder: "Kernels", embedded: EmbeddedKernels.files, generated: "Embedded.generated.swift")
+    }
+
+    @Test func embeddedCopyMatchesFirmwareFolder() throws {
+        try check(folder: "Firmware", embedded: EmbeddedFirmware.files, generated: "EmbeddedFirmware.generated.swift")
+    }
+
+    func check(folder: String, embedded: [String: String], generated: String) throws {
+        let dir = Support.root.appendingPathComponent(folder)
         var onDisk: [String: String] = [:]
         let enumerator = FileManager.default.enumerator(atPath: dir.path)
         while let rel = enumerator?.nextObject() as? String {
@@ -16,10 +24,10 @@ import Testing
             else { continue }
             onDisk[rel] = try String(contentsOfFile: full, encoding: .utf8)
         }
-        let fix = "Sources/Codegen/Embedded.generated.swift is stale: run python3 tools/embed_templates.py"
-        #expect(Set(onDisk.keys) == Set(EmbeddedKernels.files.keys), "\(fix)")
+        let fix = "Sources/Codegen/\(generated) is stale: run python3 tools/embed_templates.py"
+        #expect(Set(onDisk.keys) == Set(embedded.keys), "\(fix)")
         for (name, text) in onDisk.sorted(by: { $0.key < $1.key }) {
-            #expect(EmbeddedKernels.files[name] == text, "Kernels/\(name) differs from its embedded copy. \(fix)")
+            #expect(embedded[name] == text, "\(folder)/\(name) differs from its embedded copy. \(fix)")
         }
     }
 }
