@@ -10,10 +10,15 @@ import FixedPoint
 // the per-product cast is an arithmetic right shift (after adding half an LSB for AP_RND) or a left
 // shift, and wrapping to W bits commutes with addition modulo 2^64 (or 2^32), so we add the shifted
 // products with wrapping arithmetic in any order and wrap to W once at the end. A zero input
-// contributes exactly zero and is skipped (ReLU outputs are often zero).
+// contributes exactly zero and is skipped (ReLU outputs are often zero): the nonzero inputs are
+// compacted first without branches.
 // - int32: W_accum <= 32 and every product plus the rounding half fits Int32 (checked from the actual
-//   weights and the input format's range); vectorises over the outputs.
-// - int64: the same on Int64.
+//   weights and the input format's range). Outputs are register-blocked (SIMD16/8/4 accumulators kept
+//   over all inputs).
+// - int16: int32 with inputs and weights that fit Int16, stored as Int16: sign-extended 16×16-bit
+//   products compile to pmullw/pmulhw on baseline x86-64, which has no 32-bit lane multiply.
+//   Conv with few filters vectorises over pixels instead (runPixels).
+// - int64: the same on Int64 (scalar).
 // Otherwise (saturating accum_t, other rounding modes, ap_int accum_t with a right shift, or an
 // irregular resource walk) the exact path replays hls4ml's steps in order with FixedCast on Int128.
 
