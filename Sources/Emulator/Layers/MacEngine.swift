@@ -258,21 +258,22 @@ struct MacEngine: Sendable {
             (s32 + nOut + nIn).withMemoryRebound(to: Int16.self, capacity: nIn) { xv in
                 // Branch-free compaction of the nonzero inputs: zero inputs contribute exactly zero, and
                 // skipping them with a branch mispredicts on ReLU outputs.
+                // Wrapping arithmetic: no overflow checks on the count chain.
                 var count = 0
                 if let g = gather {
                     for i in 0..<nIn {
                         let k = Int(g[i])
                         let v = k < 0 ? 0 : Int16(truncatingIfNeeded: x[k])
                         xv[count] = v
-                        rows[count] = Int32(truncatingIfNeeded: i * nOut)
-                        count += v != 0 ? 1 : 0
+                        rows[count] = Int32(truncatingIfNeeded: i &* nOut)
+                        count &+= v != 0 ? 1 : 0
                     }
                 } else {
                     for i in 0..<nIn {
                         let v = Int16(truncatingIfNeeded: x[i])
                         xv[count] = v
-                        rows[count] = Int32(truncatingIfNeeded: i * nOut)
-                        count += v != 0 ? 1 : 0
+                        rows[count] = Int32(truncatingIfNeeded: i &* nOut)
+                        count &+= v != 0 ? 1 : 0
                     }
                 }
                 weights16.withUnsafeBufferPointer { wb in
