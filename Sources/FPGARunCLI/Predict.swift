@@ -125,9 +125,8 @@ struct Predict: ParsableCommand {
     /// Samples in `x`, checking its shape against the model's input.
     static func sampleCount(_ x: NPYArray, features: Int, shape: [Int]) throws -> Int {
         let dims = x.shape
-        if dims.count >= 2, Array(dims.dropFirst()) == shape || dims.dropFirst().reduce(1, *) == features && dims.count == 2 {
-            return dims[0]
-        }
+        // One sample per row, with its features flat or in any shape of the same size (C order).
+        if dims.count >= 2, dims.dropFirst().reduce(1, *) == features { return dims[0] }
         if dims.count == 1, features == 1 { return dims[0] }
         throw CLIError("\(x.path): the model takes \(features) features per sample (input shape \(shape)); the file has shape \(dims)")
     }
