@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Runs tools/bench_build.py in the hls4ml venv after a release build of fpgarun.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+py="$(bash tools/hls4ml_env.sh | tail -n1)"
+swift build -c release --product fpgarun 2>&1 | grep -E "error" && exit 1 || true
+exec "$py" tools/bench_build.py "$@"
