@@ -76,7 +76,10 @@ enum Goldens {
                 lines.append("sample \(k / width) output \(k % width): ours \(ours[k]), hls4ml \(theirs[k])")
             }
         }
-        if ours.count != theirs.count { lines.append("counts differ: ours \(ours.count), hls4ml \(theirs.count)") }
+        if ours.count != theirs.count {
+            count += abs(ours.count - theirs.count)
+            lines.append("counts differ: ours \(ours.count), hls4ml \(theirs.count)")
+        }
         return (count, lines.joined(separator: "; "))
     }
 }
