@@ -136,9 +136,23 @@ import Testing
         var cg = try cb.finish(output: c)
         try Pipeline.run(Pipeline.standard(RandomNetworks.settings(strategy: .resource, names: ["conv": RandomNetworks.layer(rf: 36)])), on: &cg)
         #expect(cg.nodes[cg.output].reuseFactor == 36)
+        #expect(NetworkEmitter.validReuseFactors(for: cg.nodes[cg.output], in: cg) == [1, 2, 3, 6, 9, 18])
         #expect(throws: CodegenError(.invalidSpec,
                                      "layer 'conv': ReuseFactor 36 is not valid for Conv2D 3×3×2→4 (ReuseFactor at most filter size × channels = 18) with Resource strategy; valid: 1, 2, 3, 6, 9, 18 (closest: 18)")) {
             try NetworkEmitter.checkReuse(cg)
+        }
+    }
+
+    /// A Dense on every row of a 2-D input is a 1×1 convolution: Resource reuse factors above n_in are refused.
+    @Test func rowwiseDenseFollowsTheConvolutionRule() throws {
+        let s = RandomNetworks.settings(strategy: .resource, names: ["fc": RandomNetworks.layer(rf: 10)])
+        let g = try RandomNetworks.softmax("rows", seed: 1, impl: .stable, s)
+        let fc = g.node(named: "fc")!
+        #expect(fc.reuseFactor == 10)  // valid for hls4ml's Dense 5→4 rule
+        #expect(NetworkEmitter.validReuseFactors(for: fc, in: g) == [1, 5])
+        #expect(throws: CodegenError(.invalidSpec,
+                                     "layer 'fc': ReuseFactor 10 is not valid for Dense 5→4 applied per row (a 1×1 convolution, ReuseFactor at most 5) with Resource strategy; valid: 1, 5 (closest: 5)")) {
+            try NetworkEmitter.checkReuse(g)
         }
     }
 

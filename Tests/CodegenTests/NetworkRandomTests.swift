@@ -328,6 +328,8 @@ enum RandomNetworks {
                     "first at \(k): firmware \(NetworkHarness.value(o.firmware[k], o.format)), emulator \(NetworkHarness.value(o.emulator[k], o.format))"
                 } ?? ""
                 #expect(bad.isEmpty, "\(c.name): \(bad.count) of \(o.firmware.count) outputs differ; \(first)")
+                // A network that outputs one constant would prove little.
+                #expect(Set(o.firmware).count >= 2, "\(c.name): every output is \(o.firmwareValues.first ?? .nan)")
                 outputs += o.firmware.count
             case .failure(let f):
                 Issue.record("\(c.name): \(f)")
@@ -336,5 +338,18 @@ enum RandomNetworks {
             }
         }
         print("random networks: \(cases.count) networks, \(outputs) outputs compared bit for bit in \(Int(Date().timeIntervalSince(started))) s")
+    }
+
+    /// The comparison is not vacuous: the same network with its relu replaced by linear is caught.
+    @Test func harnessCatchesAWrongFirmware() throws {
+        guard NetworkHarness.available else { return }
+        let g = try RandomNetworks.mlp("r_tampered", seed: 1, RandomNetworks.settings())
+        var rng = SeededRandom(state: 3)
+        let c = NetworkCase(name: g.name, graph: g, input: (0..<(12 * 16)).map { _ in rng.uniform(-5, 5) }, samples: 16)
+        let results = try NetworkHarness.run([c], perUnit: 1) { _, files in
+            files["firmware/r_tampered.cpp"] = files["firmware/r_tampered.cpp"]!.replacingOccurrences(of: "fpgarun::relu<", with: "fpgarun::linear<")
+        }
+        let o = try #require(try results["r_tampered"]?.get())
+        #expect(!o.mismatches.isEmpty)
     }
 }

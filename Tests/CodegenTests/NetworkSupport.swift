@@ -65,14 +65,18 @@ enum NetworkHarness {
 
     /// Emits, compiles (cached) and runs every case; returns outcomes by case name, plus per-case
     /// emission errors. `perUnit` networks share a translation unit.
-    static func run(_ cases: [NetworkCase], perUnit: Int) throws -> [String: Result<NetworkOutcome, Failure>] {
+    /// `edit` may change a case's emitted files before they are compiled (to prove mismatches are caught).
+    static func run(_ cases: [NetworkCase], perUnit: Int,
+                    edit: (@Sendable (String, inout [String: String]) -> Void)? = nil) throws -> [String: Result<NetworkOutcome, Failure>] {
         let fm = FileManager.default
         try fm.createDirectory(at: cache.appendingPathComponent("bin"), withIntermediateDirectories: true)
         var results: [String: Result<NetworkOutcome, Failure>] = [:]
         var emitted: [(NetworkCase, [String: String])] = []
         for c in cases {
             do {
-                emitted.append((c, try NetworkEmitter.emit(c.graph, projectName: c.name)))
+                var files = try NetworkEmitter.emit(c.graph, projectName: c.name)
+                edit?(c.name, &files)
+                emitted.append((c, files))
             } catch {
                 results[c.name] = .failure(Failure(description: "emit: \(error)"))
             }
