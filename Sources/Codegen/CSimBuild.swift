@@ -21,6 +21,10 @@ public struct CSimBuildOptions: Sendable {
     public var niceness: Int? = nil
     /// Extra compiler flags (after the defaults).
     public var extraFlags: [String] = []
+    /// Where to keep a precompiled header of the ap_types headers, reused across builds with the
+    /// same compiler, flags and headers (nil: no precompiled header). Parsing ap_types is most of a
+    /// translation unit's compile time.
+    public var pchCache: String? = nil
 
     /// Options compiling against the ap_types headers in `apTypes`.
     public init(apTypes: String) {
@@ -59,10 +63,11 @@ public enum CSimBuilder {
         }
         defer { try? fm.removeItem(at: work) }
 
-        let flags = ["-std=\(options.standard)", options.optimization, "-fPIC", "-fvisibility=hidden", "-w",
-                     "-isystem", options.apTypes,
-                     "-I", project.appendingPathComponent("csim/include").path,
-                     "-I", firmware.path] + options.extraFlags
+        let baseFlags = ["-std=\(options.standard)", options.optimization, "-fPIC", "-fvisibility=hidden", "-w",
+                         "-isystem", options.apTypes] + options.extraFlags
+        let pch = options.pchCache.flatMap { precompiledHeader(options, flags: baseFlags, cache: $0) }
+        let flags = baseFlags + (pch.map { ["-include", $0, "-Winvalid-pch"] } ?? [])
+            + ["-I", project.appendingPathComponent("csim/include").path, "-I", firmware.path]
         // Compile every source at once (one process each), then link.
         var jobs: [(Process, URL, String)] = []
         for (i, src) in sources.enumerated() {
@@ -99,6 +104,42 @@ public enum CSimBuilder {
         return library.path
     }
 
+    /// The headers every generated translation unit includes first.
+    static let pchHeaders = ["ap_fixed.h", "ap_int.h", "hls_stream.h"]
+
+    /// A precompiled header of the ap_types headers under `cache`, built once per (compiler, flags,
+    /// headers) and reused; returns the header to `-include`, or nil when it cannot be made (the
+    /// build then parses the headers itself). Built under a temporary name and renamed into place, so
+    /// concurrent builds never see half a file.
+    static func precompiledHeader(_ options: CSimBuildOptions, flags: [String], cache: String) -> String? {
+        let fm = FileManager.default
+        var key = Hasher.stableHash(([options.compiler] + flags).joined(separator: "\u{1}"))
+        for header in pchHeaders {
+            let attrs = try? fm.attributesOfItem(atPath: "\(options.apTypes)/\(header)")
+            key = Hasher.stableHash("\(key) \(header) \(attrs?[.size] ?? 0) \((attrs?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)")
+        }
+        let dir = URL(fileURLWithPath: cache).appendingPathComponent("pch-\(String(key, radix: 16))")
+        let header = dir.appendingPathComponent("fpgarun_pch.h")
+        let gch = dir.appendingPathComponent("fpgarun_pch.h.gch")
+        if fm.fileExists(atPath: gch.path) { return header.path }
+        do {
+            try fm.createDirectory(at: dir, withIntermediateDirectories: true)
+            try Data(pchHeaders.map { "#include \"\($0)\"\n" }.joined().utf8).write(to: header, options: .atomic)
+        } catch {
+            return nil
+        }
+        let partial = dir.appendingPathComponent(".fpgarun_pch.h.gch.\(UUID().uuidString)")
+        let log = dir.appendingPathComponent(".pch-\(UUID().uuidString).log")
+        defer { try? fm.removeItem(at: log) }
+        guard let p = try? start(options, flags + ["-x", "c++-header", header.path, "-o", partial.path], log: log) else { return nil }
+        p.waitUntilExit()
+        guard p.terminationStatus == 0, rename(partial.path, gch.path) == 0 else {
+            try? fm.removeItem(at: partial)
+            return nil
+        }
+        return header.path
+    }
+
     /// Starts the compiler with `args`, stdout and stderr going to `log`.
     static func start(_ options: CSimBuildOptions, _ args: [String], log: URL) throws -> Process {
         guard FileManager.default.createFile(atPath: log.path, contents: nil) else {
@@ -133,5 +174,17 @@ public enum CSimBuilder {
         let line = lines.first(where: { $0.contains("error") || $0.contains("undefined reference") })
             ?? lines.first ?? "no output"
         return sanitizedForMessage(String(line), limit: 300)
+    }
+}
+
+extension Hasher {
+    /// FNV-1a of `text`: the same on every run (Swift's Hasher is seeded per process).
+    static func stableHash(_ text: String) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            h ^= UInt64(byte)
+            h = h &* 0x100_0000_01b3
+        }
+        return h
     }
 }

@@ -37,8 +37,11 @@ struct Build: ParsableCommand {
     func run() throws {
         guard FileManager.default.fileExists(atPath: dir) else { throw CLIError("\(dir): no such project folder") }
         if target == "csim" {
-            var options = CSimBuildOptions(apTypes: try Self.apTypes())
+            let headers = try Self.apTypes()
+            var options = CSimBuildOptions(apTypes: headers)
             options.standard = std
+            // The precompiled ap_types header lives beside the headers (in the checkout's .cache).
+            options.pchCache = URL(fileURLWithPath: headers).deletingLastPathComponent().appendingPathComponent("pch").path
             let start = Date()
             let library = try CSimBuilder.build(projectDir: dir, options: options)
             print(String(format: "built %@ in %.1f s", library, Date().timeIntervalSince(start)))

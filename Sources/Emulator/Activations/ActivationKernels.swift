@@ -165,11 +165,21 @@ struct ReluKernel: LayerKernel {
 
     func run(batch: Int, inputs: UnsafePointer<UnsafePointer<Int64>>, output: UnsafeMutablePointer<Int64>,
              scratch: UnsafeMutablePointer<Int64>) {
-        let x = inputs[0]
-        for i in 0..<(batch * size) {
-            // Both sides computed, then selected: random signs would mispredict a branch.
-            let v = x[i], c = cast.apply(v)
-            output[i] = v > 0 ? c : 0
+        let x = inputs[0], n = batch * size
+        // The cast's kind is chosen once per tile, not per element; equal formats need no cast at all.
+        if cast.isIdentity {
+            for i in 0..<n { output[i] = max(x[i], 0) }
+        } else if let simple = cast.simple {
+            for i in 0..<n {
+                // Both sides computed, then selected: random signs would mispredict a branch.
+                let v = x[i], c = simple.apply(v)
+                output[i] = v > 0 ? c : 0
+            }
+        } else {
+            for i in 0..<n {
+                let v = x[i], c = cast.general.apply(v)
+                output[i] = v > 0 ? c : 0
+            }
         }
     }
 }

@@ -73,10 +73,13 @@ struct SimpleCast: Sendable {
 struct FastCast: Sendable {
     let simple: SimpleCast?
     let general: FixedCast
+    /// Source and target are the same format: the cast is the identity on raw values.
+    let isIdentity: Bool
 
     init(from source: FixedFormat, to target: FixedFormat) {
         simple = SimpleCast(from: source, to: target)
         general = FixedCast(from: source, to: target)
+        isIdentity = source == target
     }
 
     @inline(__always)
