@@ -40,7 +40,7 @@
 #ifdef __SYNTHESIS__
 #define FPGARUN_ROM(T, NAME, N, FILL) \
     static T NAME[N];                 \
-    FILL(NAME)
+    FILL(NAME);
 #else
 #define FPGARUN_ROM(T, NAME, N, FILL)              \
     static T NAME[N];                              \

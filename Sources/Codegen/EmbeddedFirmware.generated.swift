@@ -400,7 +400,7 @@ void batchnorm(const data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_in],
 #ifdef __SYNTHESIS__
 #define FPGARUN_ROM(T, NAME, N, FILL) \
     static T NAME[N];                 \
-    FILL(NAME)
+    FILL(NAME);
 #else
 #define FPGARUN_ROM(T, NAME, N, FILL)              \
     static T NAME[N];                              \

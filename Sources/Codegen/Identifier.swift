@@ -70,6 +70,8 @@ private let reservedWords: Set<String> = [
     "wchar_t", "while", "xor", "xor_eq",
     // names the generated code and its headers rely on
     "main", "std", "hls", "nnet", "input_t", "result_t", "n_input", "n_output", "defines", "parameters",
+    // C library names (often macros) a top function must not shadow
+    "errno", "stdin", "stdout", "stderr", "abort", "malloc", "free", "printf", "memcpy", "memset", "offsetof", "eof",
     // VHDL
     "abs", "access", "after", "alias", "all", "architecture", "array", "assert", "attribute", "begin",
     "block", "body", "buffer", "bus", "component", "configuration", "constant", "disconnect", "downto",
