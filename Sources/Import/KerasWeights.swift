@@ -15,8 +15,9 @@ struct Keras2Store: WeightStore {
             file = try HDF5File(path: path)
             let root = file.root
             weightsRoot = root.contains("model_weights") ? try root.group("model_weights") : root
-        } catch let e as HDF5Error {
-            throw ImportError(path, nil, "\(e.description.hasPrefix(path) ? String(e.description.dropFirst(path.count + 2)) : e.description)")
+        } catch {
+            let text = error.description
+            throw ImportError(path, nil, text.hasPrefix(path) ? String(text.dropFirst(path.count + 2)) : text)
         }
     }
 
@@ -76,8 +77,8 @@ struct KerasArchive {
         let weights = try member("model.weights.h5")
         do {
             store = try Keras3Store(path: path, file: try HDF5File(image: [UInt8](weights), name: "\(path):model.weights.h5"))
-        } catch let e as HDF5Error {
-            throw ImportError(path, nil, String(describing: e))
+        } catch {
+            throw ImportError(path, nil, String(describing: error))
         }
     }
 }

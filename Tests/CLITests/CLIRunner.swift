@@ -36,8 +36,8 @@ struct CLIRunner {
         let inURL = dir.appendingPathComponent("stdin"), outURL = dir.appendingPathComponent("stdout"),
             errURL = dir.appendingPathComponent("stderr")
         try Data(stdin.utf8).write(to: inURL)
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         let p = Process()
         p.executableURL = binary
         p.arguments = args
@@ -49,6 +49,31 @@ struct CLIRunner {
         p.waitUntilExit()
         return Result(status: p.terminationStatus, stdout: try String(contentsOf: outURL, encoding: .utf8),
                       stderr: try String(contentsOf: errURL, encoding: .utf8))
+    }
+
+    /// Runs `python3 -c script args…` and returns its trimmed standard output (numpy checks).
+    static func python(_ script: String, _ args: String...) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-c", script] + args
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0, "python3 failed: \(script.prefix(80))")
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// How many elements of .npy `a` differ from .npy `b` (compared over `b`'s first samples when
+    /// `prefix` is set), as text: "0" when equal.
+    static func differing(_ a: String, _ b: String, prefix: Bool = false) throws -> String {
+        try python("""
+        import numpy as np, sys
+        a = np.load(sys.argv[1]); b = np.load(sys.argv[2])
+        if sys.argv[3] == '1': a = a[:b.shape[0]]
+        print(int((a.reshape(b.shape) != b).sum()) if a.size == b.size else 'size %d vs %d' % (a.size, b.size))
+        """, a, b, prefix ? "1" : "0")
     }
 
     /// A fresh temporary folder.

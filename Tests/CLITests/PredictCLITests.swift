@@ -5,20 +5,6 @@ import Testing
 @Suite struct PredictCLITests {
     static let fixtures = CLIRunner.root.appendingPathComponent("Tests/Fixtures/hls4ml")
 
-    /// Compares two .npy files with numpy: prints the number of differing elements.
-    func differing(_ a: String, _ b: String) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", "import numpy as np, sys; a = np.load(sys.argv[1]); b = np.load(sys.argv[2]); "
-                        + "print(int((a.reshape(b.shape) != b).sum()) if a.size == b.size else 'size %d vs %d' % (a.size, b.size))", a, b]
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
     @Test(arguments: ["conv2d_bn_relu_pool_dense", "merge_concatenate2d_axis1", "act_softmax_dense", "precision_rounding_saturating"])
     func goldenThroughTheCLI(_ name: String) throws {
         let dir = Self.fixtures.appendingPathComponent(name)
@@ -29,7 +15,7 @@ import Testing
             let r = try CLIRunner.run(["predict", "--config", dir.appendingPathComponent("config.yml").path,
                                        "--input", dir.appendingPathComponent("x.npy").path, "--output", out, "--threads", threads])
             #expect(r.status == 0, "\(name): \(r.stderr)")
-            #expect(try differing(out, dir.appendingPathComponent("y.npy").path) == "0", "\(name) with \(threads) threads")
+            #expect(try CLIRunner.differing(out, dir.appendingPathComponent("y.npy").path) == "0", "\(name) with \(threads) threads")
         }
     }
 
@@ -47,23 +33,10 @@ import Testing
         #expect(!golden.isEmpty)
         for file in golden where ours.contains(file) {
             // Golden traces hold the first samples only.
-            let check = try differingPrefix(trace + "/" + file, dir.appendingPathComponent("trace/\(file)").path)
+            let check = try CLIRunner.differing(trace + "/" + file, dir.appendingPathComponent("trace/\(file)").path, prefix: true)
             #expect(check == "0", "\(file)")
         }
         #expect(golden.filter { ours.contains($0) }.count >= golden.count - 1, "ours \(ours.sorted()), golden \(golden.sorted())")
-    }
-
-    func differingPrefix(_ ours: String, _ golden: String) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", "import numpy as np, sys; a = np.load(sys.argv[1]); b = np.load(sys.argv[2]); "
-                        + "n = b.shape[0]; print(int((a[:n].reshape(b.shape) != b).sum()))", ours, golden]
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     @Test func badInputLeavesNoOutput() throws {
@@ -71,11 +44,7 @@ import Testing
         let tmp = CLIRunner.tempDir()
         defer { try? FileManager.default.removeItem(at: tmp) }
         let wrong = tmp.appendingPathComponent("wrong.npy").path
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", "import numpy as np; np.save('\(wrong)', np.zeros((10, 15)))"]
-        try p.run()
-        p.waitUntilExit()
+        _ = try CLIRunner.python("import numpy as np, sys; np.save(sys.argv[1], np.zeros((10, 15)))", wrong)
         let out = tmp.appendingPathComponent("y.npy").path
         let cfg = dir.appendingPathComponent("config.yml").path
         let r = try CLIRunner.run(["predict", "--config", cfg, "--input", wrong, "--output", out])

@@ -80,7 +80,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let input = dir.appendingPathComponent("x.npy").path
         let text = Self.values.map { String(format: "%.17g", $0) }.joined(separator: ",")
-        try python("import numpy as np; np.save('\(input)', np.array([\(text)]).reshape(-1, 2))")
+        try CLIRunner.python("import numpy as np; np.save('\(input)', np.array([\(text)]).reshape(-1, 2))")
         for (i, type) in Self.formats.enumerated() {
             let out = dir.appendingPathComponent("y\(i).npy").path, rawOut = dir.appendingPathComponent("r\(i).npy").path
             let r = try CLIRunner.run(["quantize", "--type", type, "--input", input, "--output", out])
@@ -88,7 +88,7 @@ import Testing
             let rr = try CLIRunner.run(["quantize", "--type", type, "--input", input, "--output", rawOut, "--raw"])
             #expect(rr.status == 0, "\(rr.stderr)")
             let expected = try reference(i)
-            let check = try python("""
+            let check = try CLIRunner.python("""
             import numpy as np
             y = np.load('\(out)'); r = np.load('\(rawOut)'); e = np.array([\(expected.joined(separator: ","))])
             assert y.shape == (\(Self.values.count / 2), 2) and y.dtype == np.float64 and r.dtype == np.int64
@@ -120,19 +120,5 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["bad.npy"])
         let usage = try CLIRunner.run(["quantize", "--type", "fixed<8,3>", "--input", notNpy])
         #expect(usage.status == 64)
-    }
-
-    @discardableResult
-    func python(_ script: String) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", script]
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0, "python3 failed")
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

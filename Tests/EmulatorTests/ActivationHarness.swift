@@ -190,7 +190,7 @@ enum ActivationHarness {
                 case .thresholdedRelu(let theta):
                     call = "nnet::thresholded_relu<\(inT), \(p), \(resT), cfg\(k)>(x, \(literal(theta)), y);"
                 case .prelu(let alphas):
-                    let text = alphas.map { WeightText.text($0, format: c.param) }.joined(separator: ", ")
+                    let text = alphas.map { c.param.weightText($0) }.joined(separator: ", ")
                     call = "static \(p) alpha[\(n)] = {\(text)};\n  nnet::prelu<\(inT), \(p), \(resT), cfg\(k)>(x, alpha, y);"
                 default: call = "#error unsupported"
                 }
@@ -248,7 +248,7 @@ enum ActivationHarness {
         var data = Data()
         for c in cases { c.raws.withUnsafeBytes { data.append(contentsOf: $0) } }
         try data.write(to: input)
-        FileManager.default.createFile(atPath: output.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         let p = Process()
         p.executableURL = exe
         p.standardInput = try FileHandle(forReadingFrom: input)

@@ -181,7 +181,7 @@ import Testing
         // truncating the float itself gives 0. For F = 10 this only reaches tiny negative weights.
         let f3 = try FixedFormat(parsing: "ap_fixed<8,5>")
         let below = Double(Float(0.125).nextDown)
-        #expect(WeightText.text(below, format: f3) == "0.125")
+        #expect(f3.weightText(below) == "0.125")
         #expect(try WeightText.quantize([below], to: f3, layer: "t", what: "w") == [1])
         #expect(f3.quantize64(below) == 0)
         let f = try FixedFormat(parsing: "ap_fixed<16,6>")
@@ -189,8 +189,8 @@ import Testing
         #expect(try WeightText.quantize([tinyNegative], to: f, layer: "t", what: "w") == [0])
         #expect(f.quantize64(tinyNegative) == -1)
         // Ties round half to even on the exact binary value, as Python's format does.
-        #expect(WeightText.text(0.00048828125, format: f) == "0.0004882812")
-        #expect(WeightText.text(2.5, format: try FixedFormat(parsing: "ap_int<8>")) == "2")
-        #expect(WeightText.text(-3.5, format: try FixedFormat(parsing: "ap_fixed<8,10>")) == "-4")
+        #expect(f.weightText(0.00048828125) == "0.0004882812")
+        #expect((try FixedFormat(parsing: "ap_int<8>")).weightText(2.5) == "2")
+        #expect((try FixedFormat(parsing: "ap_fixed<8,10>")).weightText(-3.5) == "-4")
     }
 }

@@ -14,29 +14,13 @@ import FixedPoint
 // rounds the same way, and a C++ floating literal is the same correctly rounded double, so emitting the
 // token with a trailing ".0" when it has no point keeps the double path even for integer types (an
 // integer literal would take ap_int's int constructor instead, and a huge one would not compile).
-// This is the emulator's WeightText (Sources/Emulator/Layers/WeightText.swift) on the text side; the two
-// belong in one place (FixedPoint) once both modules can share it.
+// The text itself is `FixedFormat.weightText`, shared with the emulator.
 
 /// Text helpers for generated C++.
 enum CppText {
     /// The decimal text hls4ml writes for `value` in a weight of `format` (printf "%.*f").
     static func weightText(_ value: Double, format: FixedFormat) -> String {
-        let digits = format.isInteger ? 0 : max(0, format.fractionBits)
-        return withVaList([Int32(digits), value]) { args -> String in
-            var buffer = [CChar](repeating: 0, count: 64)
-            let needed = Int(vsnprintf(&buffer, buffer.count, "%.*f", args))
-            if needed < buffer.count { return text(buffer) }
-            buffer = [CChar](repeating: 0, count: needed + 1)
-            return withVaList([Int32(digits), value]) { again in
-                _ = vsnprintf(&buffer, buffer.count, "%.*f", again)
-                return text(buffer)
-            }
-        }
-    }
-
-    /// The NUL-terminated ASCII in `buffer`.
-    private static func text(_ buffer: [CChar]) -> String {
-        String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        format.weightText(value)
     }
 
     /// `weightText` as a C++ floating literal (a ".0" added when the text has no point).
