@@ -57,12 +57,13 @@ struct APTypesHarness {
             key.add(name)
             key.add(try Data(contentsOf: headers.appendingPathComponent(name)))
         }
-        let tmp = FileManager.default.temporaryDirectory
-        let cache = tmp.appendingPathComponent("fpgarun-aptypes-harness-\(String(key.value, radix: 16))")
+        // Cached inside the clone (.cache is git-ignored), keyed by everything that shapes the binary.
+        let tmp = Repo.root.appendingPathComponent(".cache/aptypes-harness")
+        let cache = tmp.appendingPathComponent("harness-\(String(key.value, radix: 16))")
         let exe = cache.appendingPathComponent("harness")
         if FileManager.default.isExecutableFile(atPath: exe.path) { return APTypesHarness(executable: exe) }
 
-        let work = tmp.appendingPathComponent("fpgarun-aptypes-build-\(UUID().uuidString)")
+        let work = tmp.appendingPathComponent("build-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
         let include = ["-I", headers.path, "-I", Repo.harnessSource.deletingLastPathComponent().path]
