@@ -67,35 +67,43 @@ public final class Emulator: Sendable {
     /// format as ap_types assignment from double does), `output` receives `samples × outputSize`
     /// raw values in `outputFormat`.
     public func run(input: UnsafePointer<Double>, samples: Int, rawOutput: UnsafeMutablePointer<Int64>, threads: Int = 1) {
-        let workers = max(1, min(threads, (samples + tile - 1) / tile))
-        let inSize = inputSize, outSize = outputSize
-        if workers == 1 {
-            runRange(0..<samples, input: input, rawOutput: rawOutput)
-            return
-        }
-        // Contiguous ranges, tile-aligned so each worker runs whole tiles but the last.
-        let tiles = (samples + tile - 1) / tile
-        let tilesPerWorker = (tiles + workers - 1) / workers
-        let inputAddress = Int(bitPattern: input), outputAddress = Int(bitPattern: rawOutput)
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            let lo = min(samples, w * tilesPerWorker * tile)
-            let hi = min(samples, (w + 1) * tilesPerWorker * tile)
-            guard lo < hi else { return }
-            let inp = UnsafePointer<Double>(bitPattern: inputAddress)!
-            let out = UnsafeMutablePointer<Int64>(bitPattern: outputAddress)!
-            runRange(lo..<hi, input: inp, rawOutput: out)
-            _ = (inSize, outSize)
+        // Workers write disjoint ranges of the caller's buffers.
+        nonisolated(unsafe) let input = input, rawOutput = rawOutput
+        forEachRange(samples: samples, threads: threads) { range in
+            self.runRange(range, input: input, rawOutput: rawOutput)
         }
     }
 
     /// Like `run(input:samples:rawOutput:threads:)`, writing output values as Double (exact for
-    /// output formats of up to 53 significant bits).
+    /// output formats of up to 53 significant bits). Each worker converts its own range.
     public func run(input: UnsafePointer<Double>, samples: Int, output: UnsafeMutablePointer<Double>, threads: Int = 1) {
-        let raw = UnsafeMutablePointer<Int64>.allocate(capacity: samples * outputSize)
+        let outSize = outputSize
+        nonisolated(unsafe) let raw = UnsafeMutablePointer<Int64>.allocate(capacity: max(1, samples * outSize))
         defer { raw.deallocate() }
-        run(input: input, samples: samples, rawOutput: raw, threads: threads)
         let scale = Double(sign: .plus, exponent: -outputFormat.fractionBits, significand: 1)
-        for i in 0..<(samples * outputSize) { output[i] = Double(raw[i]) * scale }
+        // Workers write disjoint ranges of the caller's buffers.
+        nonisolated(unsafe) let input = input, output = output
+        forEachRange(samples: samples, threads: threads) { range in
+            self.runRange(range, input: input, rawOutput: raw)
+            for i in (range.lowerBound * outSize)..<(range.upperBound * outSize) { output[i] = Double(raw[i]) * scale }
+        }
+    }
+
+    /// Splits `samples` into contiguous, tile-aligned ranges, one per worker (each runs whole tiles
+    /// but the last), and runs `body` on each, in parallel when there is more than one.
+    private func forEachRange(samples: Int, threads: Int, _ body: @Sendable (Range<Int>) -> Void) {
+        let workers = max(1, min(threads, (samples + tile - 1) / tile))
+        if workers == 1 {
+            body(0..<samples)
+            return
+        }
+        let tiles = (samples + tile - 1) / tile
+        let tilesPerWorker = (tiles + workers - 1) / workers
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            let lo = min(samples, w * tilesPerWorker * tile)
+            let hi = min(samples, (w + 1) * tilesPerWorker * tile)
+            if lo < hi { body(lo..<hi) }
+        }
     }
 
     /// Every node's output values for one sample (`input` has `inputSize` values), in node order.

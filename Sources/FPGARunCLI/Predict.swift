@@ -70,14 +70,23 @@ struct Predict: ParsableCommand {
         var inBuf = [Double](repeating: 0, count: chunk * emulator.inputSize)
         var outBuf = [Double](repeating: 0, count: chunk * emulator.outputSize)
         var start = 0
+        // A little-endian float64 input is read in place from the mapping (its data is 64-byte aligned).
+        let direct = x.dtype == .float64 && !x.header.bigEndian
+            ? x.rawData.baseAddress?.assumingMemoryBound(to: Double.self) : nil
         while start < samples {
             let n = min(chunk, samples - start)
-            inBuf.withUnsafeMutableBufferPointer {
-                x.copyDoubles(from: start * emulator.inputSize, count: n * emulator.inputSize, into: $0.baseAddress!)
+            if direct == nil || tracer != nil {
+                inBuf.withUnsafeMutableBufferPointer {
+                    x.copyDoubles(from: start * emulator.inputSize, count: n * emulator.inputSize, into: $0.baseAddress!)
+                }
             }
-            inBuf.withUnsafeBufferPointer { i in
-                outBuf.withUnsafeMutableBufferPointer { o in
-                    emulator.run(input: i.baseAddress!, samples: n, output: o.baseAddress!, threads: threads)
+            outBuf.withUnsafeMutableBufferPointer { o in
+                if let direct {
+                    emulator.run(input: direct + start * emulator.inputSize, samples: n, output: o.baseAddress!, threads: threads)
+                } else {
+                    inBuf.withUnsafeBufferPointer { i in
+                        emulator.run(input: i.baseAddress!, samples: n, output: o.baseAddress!, threads: threads)
+                    }
                 }
             }
             try outBuf.withUnsafeBufferPointer { try writer.append(UnsafeBufferPointer(rebasing: $0[0..<(n * emulator.outputSize)])) }
