@@ -57,15 +57,9 @@ struct Convert: ParsableCommand {
     /// a testbench data set with the emulator's expected outputs.
     static func project(graph: Graph, config: ProjectConfig, platform: Platform, interface: KernelInterface,
                         backend: HLSBackend) throws -> ProjectFiles {
-        let inFormat = graph.nodes[graph.input].types.result
-        let outFormat = graph.nodes[graph.output].types.result
-        let spec = try KernelSpec(project: config.projectName, nInput: graph.inputSize, nOutput: graph.outputSize,
-                                  inputFormat: inFormat, resultFormat: outFormat, clockPeriodNs: config.clockPeriod,
-                                  platform: platform, interface: interface, backend: backend,
-                                  maxReuseFactor: NetworkEmitter.maxReuseFactor(graph))
-        var files = try KernelCodegen.supportFiles(for: spec)
-        try files.merge(ProjectFiles(try NetworkEmitter.emit(graph, projectName: spec.project)))
-        try files.merge(ProjectFiles(Dictionary(uniqueKeysWithValues: EmbeddedFirmware.files.map { ("firmware/\($0.key)", $0.value) })))
+        let spec = try NetworkProject.spec(graph, projectName: config.projectName, clockPeriodNs: config.clockPeriod,
+                                           platform: platform, interface: interface, backend: backend)
+        var files = try NetworkProject.files(graph, spec: spec)
         try files.merge(ProjectFiles(try testbenchData(graph)))
         return files
     }
