@@ -109,15 +109,35 @@ public final class Emulator: Sendable {
     /// Every node's output values for one sample (`input` has `inputSize` values), in node order.
     public func trace(input: [Double]) -> [[Double]] {
         precondition(input.count == inputSize, "trace needs one sample")
-        var arena = [Int64](repeating: 0, count: arenaPerSample * tile + scratchPerTile)
-        arena.withUnsafeMutableBufferPointer { a in
-            input.withUnsafeBufferPointer { runTile(1, input: $0.baseAddress!, arena: a.baseAddress!) }
+        var out = graph.nodes.map { _ in [Double]() }
+        input.withUnsafeBufferPointer { i in
+            trace(input: i.baseAddress!, samples: 1) { node, values in out[node] = Array(values) }
         }
-        return graph.nodes.map { node in
-            let f = node.types.result
-            let scale = Double(sign: .plus, exponent: -f.fractionBits, significand: 1)
-            let base = offsets[node.id] * tile
-            return (0..<node.size).map { Double(arena[base + $0]) * scale }
+        return out
+    }
+
+    /// Runs `samples` samples tile by tile on one arena and hands every node's output values for
+    /// each tile (tile-size samples, sample-major) to `visit`, in node order; nothing is allocated
+    /// per sample. `visit`'s buffer is only valid during the call.
+    public func trace(input: UnsafePointer<Double>, samples: Int,
+                      _ visit: (NodeID, UnsafeBufferPointer<Double>) throws -> Void) rethrows {
+        let count = arenaPerSample * tile + scratchPerTile
+        let arena = UnsafeMutablePointer<Int64>.allocate(capacity: count)
+        arena.initialize(repeating: 0, count: count)
+        defer { arena.deallocate() }
+        let values = UnsafeMutablePointer<Double>.allocate(capacity: max(1, graph.nodes.map(\.size).max()! * tile))
+        defer { values.deallocate() }
+        let scales = graph.nodes.map { Double(sign: .plus, exponent: -$0.types.result.fractionBits, significand: 1) }
+        var start = 0
+        while start < samples {
+            let n = min(tile, samples - start)
+            runTile(n, input: input + start * inputSize, arena: arena)
+            for node in graph.nodes {
+                let base = arena + offsets[node.id] * tile
+                for i in 0..<(n * node.size) { values[i] = Double(base[i]) * scales[node.id] }
+                try visit(node.id, UnsafeBufferPointer(start: values, count: n * node.size))
+            }
+            start += n
         }
     }
 

@@ -43,7 +43,7 @@ public struct FPGARun: ParsableCommand {
     /// Errors thrown by fpgarun's own modules (not ArgumentParser's): printed as one line, exit 2.
     static func isOurError(_ error: Error) -> Bool {
         let module = String(reflecting: type(of: error)).split(separator: ".").first ?? ""
-        return ["FixedPoint", "NPY", "HDF5", "Graph", "Import", "Emulator", "Codegen", "Runtime", "FPGARunCLI"]
+        return ["FixedPoint", "NPY", "HDF5", "Graph", "Import", "Emulator", "Codegen", "FPGARunCLI"]
             .contains(String(module))
     }
 }

@@ -65,7 +65,7 @@ struct Predict: ParsableCommand {
         let x = try NPYArray(contentsOf: input)
         let samples = try Self.sampleCount(x, features: emulator.inputSize, shape: graph.nodes[graph.input].shape)
         let writer = try NPYStreamWriter(path: output, dtype: .float64, shape: [samples, emulator.outputSize])
-        var tracer = try trace.map { try Tracer(dir: $0, graph: graph, samples: samples) }
+        let tracer = try trace.map { try Tracer(dir: $0, graph: graph, samples: samples) }
         let chunk = max(1, min(samples, 1 << 16))
         var inBuf = [Double](repeating: 0, count: chunk * emulator.inputSize)
         var outBuf = [Double](repeating: 0, count: chunk * emulator.outputSize)
@@ -90,10 +90,11 @@ struct Predict: ParsableCommand {
                 }
             }
             try outBuf.withUnsafeBufferPointer { try writer.append(UnsafeBufferPointer(rebasing: $0[0..<(n * emulator.outputSize)])) }
-            if tracer != nil {
-                for s in 0..<n {
-                    let sample = Array(inBuf[(s * emulator.inputSize)..<((s + 1) * emulator.inputSize)])
-                    try tracer!.append(emulator.trace(input: sample))
+            if let tracer {
+                try inBuf.withUnsafeBufferPointer { i in
+                    try emulator.trace(input: i.baseAddress!, samples: n) { node, values in
+                        try tracer.writers[node].append(values)
+                    }
                 }
             }
             start += n
@@ -143,7 +144,7 @@ struct Predict: ParsableCommand {
 
 /// Per-layer outputs of every sample, one `.npy` per layer, each written atomically.
 struct Tracer {
-    var writers: [NPYStreamWriter]
+    let writers: [NPYStreamWriter]
 
     init(dir: String, graph: Graph, samples: Int) throws {
         do {
@@ -154,12 +155,6 @@ struct Tracer {
         writers = try graph.nodes.map { node in
             let safe = String(node.name.map { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" ? $0 : "_" })
             return try NPYStreamWriter(path: "\(dir)/\(safe).npy", dtype: .float64, shape: [samples] + node.shape)
-        }
-    }
-
-    mutating func append(_ layers: [[Double]]) throws {
-        for (w, values) in zip(writers, layers) {
-            try values.withUnsafeBufferPointer { try w.append($0) }
         }
     }
 

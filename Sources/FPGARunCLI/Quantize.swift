@@ -88,18 +88,21 @@ struct Quantize: ParsableCommand {
             values.withUnsafeMutableBufferPointer { v in
                 raws.withUnsafeMutableBufferPointer { r in
                     array.copyDoubles(from: start, count: n, into: v.baseAddress!)
-                    if format.fitsInt64 {
-                        for i in 0..<n { r[i] = format.quantize64(v[i]) }
-                    } else {
-                        for i in 0..<n { r[i] = Int64(truncatingIfNeeded: format.quantize(v[i])) }
+                    guard format.fitsInt64 else {
+                        // Wide formats: one Int128 quantization per value, kept for both outputs.
+                        for i in 0..<n {
+                            let q = format.quantize(v[i])
+                            r[i] = Int64(truncatingIfNeeded: q)
+                            if !raw { v[i] = format.value(ofRaw: q) }
+                        }
+                        return
                     }
+                    for i in 0..<n { r[i] = format.quantize64(v[i]) }
                     if raw { return }
                     if exactScale {
                         for i in 0..<n { v[i] = Double(r[i]) * scale }
-                    } else if format.fitsInt64 {
-                        for i in 0..<n { v[i] = format.value(ofRaw: Int128(r[i])) }
                     } else {
-                        for i in 0..<n { v[i] = format.value(ofRaw: format.quantize(v[i])) }
+                        for i in 0..<n { v[i] = format.value(ofRaw: Int128(r[i])) }
                     }
                 }
             }

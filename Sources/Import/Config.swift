@@ -44,11 +44,11 @@ public struct ProjectConfig: Sendable {
     /// Reads and checks `path`; errors name the file and the key path.
     public init(contentsOf path: String) throws {
         self.path = path
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw ConfigError(path, "cannot read: \((error as NSError).localizedDescription)")
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigError(path, FileManager.default.fileExists(atPath: path) ? "cannot read" : "no such file")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError(path, "not a YAML config (not UTF-8 text)")
         }
         let root: Any?
         do {

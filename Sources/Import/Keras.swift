@@ -19,11 +19,8 @@ protocol WeightStore {
 public enum KerasImporter {
     /// Imports a Keras 2 architecture JSON with its HDF5 weights.
     public static func load(json jsonPath: String, weights weightsPath: String) throws -> Graph {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: jsonPath))
-        } catch {
-            throw ImportError(jsonPath, nil, "cannot read: \((error as NSError).localizedDescription)")
+        guard let data = FileManager.default.contents(atPath: jsonPath) else {
+            throw ImportError(jsonPath, nil, FileManager.default.fileExists(atPath: jsonPath) ? "cannot read" : "no such file")
         }
         let json = try JSON.parse(data, path: jsonPath)
         let store = try Keras2Store(path: weightsPath)

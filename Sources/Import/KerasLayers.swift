@@ -39,8 +39,7 @@ struct LayerConverter {
         var reshapeTo: [Int]?
         switch cls {
         case "Dense":
-            let x = try one()
-            _ = x
+            _ = try one()
             guard let units = c["units"].int else { throw fail("Dense has no 'units'") }
             let (w, b) = try kernelAndBias(name: name, useBias: c["use_bias"].bool ?? true, kernelShape: [inShape.last ?? 0, units])
             op = .dense(Dense(inputs: inShape.last ?? 0, outputs: units, weights: w, bias: b))

@@ -42,7 +42,7 @@ import Testing
             (["--model", renamed, "--weights", Self.weights], "layer 'other_dense': no weights stored"),
             (["--model", notKeras, "--weights", Self.weights], "\(notKeras): not a Keras model"),
             (["--model", notJSON, "--weights", Self.weights], "\(notJSON): not valid JSON"),
-            (["--model", dir.appendingPathComponent("missing.json").path, "--weights", Self.weights], "missing.json: cannot read"),
+            (["--model", dir.appendingPathComponent("missing.json").path, "--weights", Self.weights], "missing.json: no such file"),
             (["--model", Self.modelJSON], "needs weights"),
         ]
         for (args, fragment) in cases {
