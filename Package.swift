@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // The single source of numeric truth: ap_fixed / ap_int semantics.
@@ -33,11 +34,30 @@ let package = Package(
         .target(name: "Codegen", dependencies: ["Graph", "FixedPoint"]),
         // NumPy .npy files: read (memory-mapped) and write (atomically).
         .target(name: "NPY"),
+        // xclbin files: reader and writer of the xclbin2 container (header, sections, kernel metadata).
+        .target(name: "Xclbin"),
+        // XRT's native C++ API behind a small extern "C" API that turns every exception into an error.
+        .target(
+            name: "CXRTShim",
+            cxxSettings: [.unsafeFlags(["-I/usr/include/xrt", "-std=c++17"])],
+            linkerSettings: [.linkedLibrary("xrt_coreutil"), .linkedLibrary("uuid")]
+        ),
+        // libpci (PCIe discovery; also reads lspci-style text dumps).
+        .systemLibrary(name: "CLibPCI", pkgConfig: "libpci", providers: [.apt(["libpci-dev"])]),
+        // The host runtime: Device protocol, XRT and emulated devices, PCI discovery, streaming,
+        // bench and validate engines.
+        .target(
+            name: "Runtime",
+            dependencies: [
+                "Xclbin", "CXRTShim", "CLibPCI", "Codegen", "Emulator", "Graph", "NPY", "FixedPoint",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
         // The commands, as a library so tests can call them in-process too.
         .target(
             name: "FPGARunCLI",
             dependencies: [
-                "FixedPoint", "NPY", "Graph", "Import", "Emulator", "Codegen",
+                "FixedPoint", "NPY", "Graph", "Import", "Emulator", "Codegen", "Runtime", "Xclbin",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -51,6 +71,8 @@ let package = Package(
         .testTarget(name: "ImportTests", dependencies: ["Import"]),
         .testTarget(name: "EmulatorTests", dependencies: ["Emulator", "Import", "NPY"]),
         .testTarget(name: "CLITests", dependencies: ["FPGARunCLI"]),
+        .testTarget(name: "XclbinTests", dependencies: ["Xclbin"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Xclbin", "Codegen", "Import", "Emulator", "NPY"]),
         .testTarget(name: "CodegenTests", dependencies: ["Codegen", "FixedPoint", "Graph", "Import", "Emulator", "NPY"]),
     ],
     swiftLanguageModes: [.v6]

@@ -14,7 +14,10 @@ public struct FPGARun: ParsableCommand {
         model, config or type that cannot be used); 64 bad command-line usage.
         """,
         version: version,
-        subcommands: [Quantize.self, Show.self, Predict.self, Convert.self, Build.self]
+        subcommands: [
+            Quantize.self, Show.self, Predict.self, Convert.self, Build.self, XclbinCommand.self, Devices.self,
+            Bench.self, Validate.self,
+        ]
     )
 
     public init() {}
@@ -43,7 +46,7 @@ public struct FPGARun: ParsableCommand {
     /// Errors thrown by fpgarun's own modules (not ArgumentParser's): printed as one line, exit 2.
     static func isOurError(_ error: Error) -> Bool {
         let module = String(reflecting: type(of: error)).split(separator: ".").first ?? ""
-        return ["FixedPoint", "NPY", "HDF5", "Graph", "Import", "Emulator", "Codegen", "FPGARunCLI"]
+        return ["FixedPoint", "NPY", "HDF5", "Graph", "Import", "Emulator", "Codegen", "Xclbin", "Runtime", "FPGARunCLI"]
             .contains(String(module))
     }
 }

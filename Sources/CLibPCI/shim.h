@@ -1,0 +1,3 @@
+// libpci through its own header (pkg-config libpci).
+#pragma once
+#include <pci/pci.h>

@@ -1,0 +1,2 @@
+// cxrt_shim.h — extern "C" API over XRT's native C++ API (filled in by the XRT work).
+#pragma once

@@ -1,0 +1,1 @@
+#include "cxrt_shim.h"

@@ -1,0 +1,1 @@
+// xclbin reader and writer (filled in by the xclbin work).
