@@ -19,6 +19,8 @@ public enum CSimInterface: String, Sendable, CaseIterable {
 public final class CSimLibrary: @unchecked Sendable {  // immutable after init; the C calls are reentrant
     /// The library file.
     public let path: String
+    /// The project name (the kernels are `<project>_mm`, `<project>_axis`, ...).
+    public let project: String
     /// Values per input / output sample.
     public let nInput: Int, nOutput: Int
     /// Packed words per input / output sample.
@@ -62,6 +64,7 @@ public final class CSimLibrary: @unchecked Sendable {  // immutable after init; 
             let text = { (name: String) throws -> String in
                 try symbol(name, as: Text.self)().map { String(cString: $0) } ?? ""
             }
+            project = try text("fpgarun_project")
             inputFormat = try FixedFormat(parsing: try text("fpgarun_input_type"))
             resultFormat = try FixedFormat(parsing: try text("fpgarun_result_type"))
             runMM = try symbol("fpgarun_mm", as: Run.self)

@@ -86,6 +86,15 @@ public final class NPYArray: @unchecked Sendable {  // immutable after init; the
         }
     }
 
+    /// Drops the pages holding elements before `element` from memory (they are read from the file
+    /// again if touched): a sequential reader keeps its resident size flat however large the file.
+    public func release(upTo element: Int) {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let end = (header.dataOffset + min(max(0, element), count) * dtype.size) / page * page
+        guard end > 0, let base else { return }
+        _ = madvise(UnsafeMutableRawPointer(mutating: base), end, MADV_DONTNEED)
+    }
+
     /// All elements as Double, in C order.
     public func doubles() -> [Double] {
         [Double](unsafeUninitializedCapacity: count) { buffer, initialized in

@@ -89,6 +89,17 @@ public protocol DeviceBuffer: AnyObject, Sendable {
 public protocol DeviceRun: AnyObject, Sendable {
     /// Waits up to `timeout` seconds; throws `RuntimeError` with code `.timeout` if it is not done by then.
     func wait(timeout: Double) throws -> RunState
+    /// The kernel's own execution time, when the backend knows it (the emulated device does).
+    var deviceSeconds: Double? { get }
+    /// When the run completed (`DispatchTime` uptime nanoseconds), when the backend knows it.
+    var completedAt: UInt64? { get }
+}
+
+extension DeviceRun {
+    /// Unknown by default (XRT reports only completion).
+    public var deviceSeconds: Double? { nil }
+    /// Unknown by default: the host sees completion when `wait` returns.
+    public var completedAt: UInt64? { nil }
 }
 
 /// An error of the runtime: one line, naming the device, file, kernel or sample it concerns.
