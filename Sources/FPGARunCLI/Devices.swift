@@ -63,6 +63,7 @@ struct Devices: ParsableCommand {
 
     /// The JSON array of cards (sorted keys, explicit nulls), newline-terminated.
     static func json(_ cards: [PCICard], xrtView: (PCICard) -> String?) -> String {
+        if cards.isEmpty { return "[]\n" }  // JSONEncoder pretty-prints an empty array over three lines
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let data = try! encoder.encode(cards.map { JSONCard(card: $0, xrt: xrtView($0)) })
