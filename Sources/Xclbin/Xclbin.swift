@@ -95,6 +95,12 @@ public struct Xclbin: Sendable, Equatable {
 public enum XclbinMode: UInt16, Sendable, CaseIterable, CustomStringConvertible {
     case flat = 0, pr, tandemStage2, tandemStage2WithPR, hwEmu, swEmu, hwEmuPR
 
+    /// The enumerator name in xclbin.h, e.g. "XCLBIN_SW_EMU".
+    public var name: String {
+        ["XCLBIN_FLAT", "XCLBIN_PR", "XCLBIN_TANDEM_STAGE2", "XCLBIN_TANDEM_STAGE2_WITH_PR", "XCLBIN_HW_EMU",
+         "XCLBIN_SW_EMU", "XCLBIN_HW_EMU_PR"][Int(rawValue)]
+    }
+
     public var description: String {
         switch self {
         case .flat: "hw (flat)"
