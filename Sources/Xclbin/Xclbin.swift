@@ -198,8 +198,8 @@ public struct XclbinKernel: Sendable, Equatable {
     public var name: String
     /// The arguments, in `id` order.
     public var args: [XclbinArgument]
-    /// The kernel's interfaces (`<port>`): AXI masters, streams and the s_axilite control slave.
-    /// Empty when writing: the writer derives them from the arguments.
+    /// The kernel's interfaces (`<port>`): AXI masters, streams and the s_axilite control slave
+    /// (mode "slave"; XRT takes the register map size from its range and checks argument offsets).
     public var ports: [XclbinPort]
     /// `language`: "c" for HLS kernels, "ip" for RTL.
     public var language: String
