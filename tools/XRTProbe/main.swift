@@ -7,6 +7,7 @@
 //   xrt-probe open INDEX|BDF                opens a device, prints its identity
 //   xrt-probe load INDEX FILE               loads an xclbin, prints its uuid
 //   xrt-probe kernel INDEX FILE NAME        loads, opens a kernel, prints its argument banks
+//   xrt-probe kernel-uuid INDEX FILE NAME UUID  loads FILE, opens NAME expecting xclbin UUID
 //   xrt-probe sequence FILE KERNEL [WAIT_MS]  device 0: load, kernel (in_mem, out_mem, n), buffers in
 //                                           the arguments' banks, map, write, sync, run, wait, sync back
 //
@@ -56,6 +57,11 @@ func run(_ args: [String]) throws {
             say("bank", "\(i) \(bank)")
             i += 1
         }
+    case "kernel-uuid":
+        let d = try device(try arg(0))
+        say("uuid", try d.load(xclbin: try arg(1)).uuidString.lowercased())
+        guard let expected = UUID(uuidString: try arg(3)) else { throw RuntimeError(.argument, "not a uuid: \(rest[3])") }
+        say("kernel", try d.openKernel(try arg(2), xclbin: expected).name)
     case "sequence":
         let waitMS = rest.count > 2 ? Double(rest[2]) ?? 1000 : 1000
         let d = try XRTDevice(index: 0)
