@@ -31,7 +31,7 @@ let package = Package(
         // The bit-accurate emulator: the graph executed on raw integers, batched and multi-threaded.
         .target(name: "Emulator", dependencies: ["Graph", "FixedPoint"]),
         // HLS project generation: kernel wrappers, v++ configs, Makefile, scripts, C-sim library build.
-        .target(name: "Codegen", dependencies: ["Graph", "FixedPoint"]),
+        .target(name: "Codegen", dependencies: ["Graph", "FixedPoint", "Xclbin"]),
         // NumPy .npy files: read (memory-mapped) and write (atomically).
         .target(name: "NPY"),
         // xclbin files: reader and writer of the xclbin2 container (header, sections, kernel metadata).

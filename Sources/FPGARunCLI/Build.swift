@@ -9,7 +9,8 @@ struct Build: ParsableCommand {
         discussion: """
         csim compiles the firmware and both kernel wrappers against the ap_types headers into \
         DIR/csim/libfpgarun_csim.so, a shared library with a small C ABI (the kernel functions as a \
-        host calls them); `fpgarun predict --target csim --project DIR` runs through it. The ap_types \
+        host calls them), and DIR/csim/<project>.xclbin, the emulated device's xclbin naming that \
+        library; `fpgarun predict --target csim --project DIR` runs through it. The ap_types \
         headers are found through $FPGARUN_AP_TYPES, else the .cache/ap_types that `make setup` made \
         beside the fpgarun checkout.
         """
@@ -24,6 +25,9 @@ struct Build: ParsableCommand {
     @Option(name: .long, help: "Vitis platform for sw_emu/hw_emu/hw (default: the project's).")
     var platform: String?
 
+    @Option(name: .long, help: "csim: compute units of each kernel in the emulated device's xclbin (1...16; CU i uses banks 2i and 2i+1).")
+    var computeUnits: Int = 1
+
     @Argument(help: "The project folder.")
     var dir: String
 
@@ -32,6 +36,12 @@ struct Build: ParsableCommand {
             throw ValidationError("--target must be csim, sw_emu, hw_emu or hw")
         }
         guard ["c++14", "c++17"].contains(std) else { throw ValidationError("--std must be c++14 or c++17") }
+        guard (1...CSimXclbin.maxComputeUnits).contains(computeUnits) else {
+            throw ValidationError("--compute-units must be 1...\(CSimXclbin.maxComputeUnits)")
+        }
+        guard computeUnits == 1 || target == "csim" else {
+            throw ValidationError("--compute-units applies to --target csim (for hardware, edit nk= in the link configs)")
+        }
     }
 
     func run() throws {
@@ -45,6 +55,9 @@ struct Build: ParsableCommand {
             let start = Date()
             let library = try CSimBuilder.build(projectDir: dir, options: options)
             print(String(format: "built %@ in %.1f s", library, Date().timeIntervalSince(start)))
+            // The emulated device's xclbin, beside the library it names.
+            let xclbin = try CSimXclbin.write(projectDir: dir, computeUnits: computeUnits)
+            print("wrote \(xclbin) (\(computeUnits) compute unit\(computeUnits == 1 ? "" : "s") per kernel)")
             return
         }
         guard Self.which("v++") != nil else {
