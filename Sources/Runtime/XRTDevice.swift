@@ -189,7 +189,12 @@ public final class XRTKernel: DeviceKernel, @unchecked Sendable {
     /// The memory bank (XRT group id) argument `index` is connected to.
     public func bank(ofArgument index: Int) throws -> Int {
         var group: Int32 = -1
-        try XRTShim.call(label: "\(label): argument \(index)") { cxrt_kernel_group_id(handle, Int32(index), &group, $0, $1) }
+        let (status, message) = XRTShim.withMessage { cxrt_kernel_group_id(handle, Int32(index), &group, $0, $1) }
+        // XRT 2.13 answers a scalar, stream or out-of-range argument with a bare vector range error.
+        if status == Int32(CXRT_ARGUMENT.rawValue) {
+            throw RuntimeError(.argument, "\(label): argument \(index) is not connected to a memory bank (XRT: \(message))")
+        }
+        guard status == 0 else { throw RuntimeError(XRTShim.code(status), "\(label): argument \(index): \(message)") }
         guard group >= 0 else {
             throw RuntimeError(.argument, "\(label): argument \(index) is not connected to a memory bank")
         }

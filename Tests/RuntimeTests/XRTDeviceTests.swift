@@ -5,6 +5,7 @@
 
 import Foundation
 import Testing
+import Codegen
 import Xclbin
 @testable import Runtime
 
@@ -115,42 +116,16 @@ enum XRTTestEnv {
         return dir
     }
 
-    /// An xclbin made by our writer for the m_axi batch kernel `<project>_mm(in_mem, out_mem, n)`:
-    /// one compute unit, in_mem in bank 0, out_mem in bank 1 (two DDR banks).
-    static func mmXclbin(project: String = "jet") -> Xclbin {
-        let kernel = "\(project)_mm"
-        let ports = [
-            XclbinPort(name: "M_AXI_GMEM0", mode: "master", range: "0xFFFFFFFFFFFFFFFF", dataWidth: 512,
-                       portType: "addressable", base: "0x0"),
-            XclbinPort(name: "M_AXI_GMEM1", mode: "master", range: "0xFFFFFFFFFFFFFFFF", dataWidth: 512,
-                       portType: "addressable", base: "0x0"),
-            XclbinPort(name: "S_AXI_CONTROL", mode: "slave", range: "0x1000", dataWidth: 32,
-                       portType: "addressable", base: "0x0"),
-        ]
-        let args = [
-            XclbinArgument(name: "in_mem", index: 0, addressQualifier: 1, type: "void*", size: 8, offset: 0x10,
-                           port: "M_AXI_GMEM0", hostOffset: 0, hostSize: 8),
-            XclbinArgument(name: "out_mem", index: 1, addressQualifier: 1, type: "void*", size: 8, offset: 0x1C,
-                           port: "M_AXI_GMEM1", hostOffset: 0, hostSize: 8),
-            XclbinArgument(name: "n", index: 2, addressQualifier: 0, type: "unsigned int", size: 4, offset: 0x28,
-                           port: "S_AXI_CONTROL", hostOffset: 0, hostSize: 4),
-        ]
-        return Xclbin(
-            platformVBNV: "xilinx_u250_gen3x16_xdma_4_1_202210_1",
-            kernels: [XclbinKernel(name: kernel, args: args, ports: ports)],
-            computeUnits: [XclbinComputeUnit(name: "\(kernel):\(kernel)_1", index: 0, baseAddress: 0x1800000)],
-            memories: [
-                XclbinMemory(index: 0, tag: "DDR[0]", type: 1, used: true, baseAddress: 0x40_0000_0000, sizeKB: 16 << 20),
-                XclbinMemory(index: 1, tag: "DDR[1]", type: 1, used: true, baseAddress: 0x50_0000_0000, sizeKB: 16 << 20),
-            ],
-            connections: [
-                XclbinConnection(argIndex: 0, cuIndex: 0, memIndex: 0),
-                XclbinConnection(argIndex: 1, cuIndex: 0, memIndex: 1),
-            ])
+    /// The xclbin `fpgarun build --target csim` writes (our writer, through Codegen's CSimXclbin):
+    /// by default the m_axi batch kernel `jet_mm(in_mem, out_mem, n)`, in_mem in bank 0, out_mem in 1.
+    static func mmXclbin(interface: KernelInterface = .mm, computeUnits: Int = 1) throws -> Xclbin {
+        try CSimXclbin.make(project: "jet", interface: interface, platform: Platform.defaultPlatform,
+                            computeUnits: computeUnits)
     }
 
     /// Writes `mmXclbin` into `dir` and returns its path.
-    static func writeMMXclbin(in dir: URL, _ xclbin: Xclbin = mmXclbin()) throws -> String {
+    static func writeMMXclbin(in dir: URL, _ xclbin: Xclbin? = nil) throws -> String {
+        let xclbin = try xclbin ?? mmXclbin()
         let path = dir.appendingPathComponent("jet_mm.xclbin").path
         try xclbin.write(to: path)
         return path
@@ -163,7 +138,7 @@ struct XRTDeviceTests {
     func noopSequence() throws {
         let dir = try XRTTestEnv.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let xclbin = XRTTestEnv.mmXclbin()
+        let xclbin = try XRTTestEnv.mmXclbin()
         let path = try XRTTestEnv.writeMMXclbin(in: dir, xclbin)
         let out = try XRTTestEnv.run(.noop, ["sequence", path, "jet_mm"])
         #expect(out.status == 0, "\(out.text)")
@@ -188,6 +163,36 @@ struct XRTDeviceTests {
         #expect(out.values("bank") == ["0 0", "1 1"])
     }
 
+    @Test("noop mode: both interfaces, two compute units: each kernel and CU opens with the banks CONNECTIVITY gives")
+    func noopBothInterfaces() throws {
+        let dir = try XRTTestEnv.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = try XRTTestEnv.writeMMXclbin(in: dir, try XRTTestEnv.mmXclbin(interface: .both, computeUnits: 2))
+        let expected: [(String, [String])] = [
+            ("jet_mm:{jet_mm_1}", ["0 0", "1 1"]), ("jet_mm:{jet_mm_2}", ["0 2", "1 3"]),
+            ("jet_mm2s:{jet_mm2s_2}", ["0 2"]), ("jet_s2mm:{jet_s2mm_1}", ["1 1"]), ("jet_axis", []),
+        ]
+        for (kernel, banks) in expected {
+            let out = try XRTTestEnv.run(.noop, ["kernel", "0", path, kernel])
+            #expect(out.status == 0, "\(kernel): \(out.text)")
+            #expect(out.values("bank") == banks, "\(kernel): \(out.text)")
+        }
+        let run = try XRTTestEnv.run(.noop, ["sequence", path, "jet_mm:{jet_mm_2}"])
+        #expect(run.value("banks") == "2 3", "\(run.text)")
+        #expect(run.value("state") == "completed", "\(run.text)")
+    }
+
+    @Test("the bank of a scalar argument: an argument error naming kernel and argument")
+    func scalarBank() throws {
+        let dir = try XRTTestEnv.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = try XRTTestEnv.writeMMXclbin(in: dir)
+        let out = try XRTTestEnv.run(.noop, ["kernel", "0", path, "jet_mm", "2"])
+        #expect(out.error?.code == "argument", "\(out.text)")
+        #expect(out.error?.message.hasPrefix("XRT device 0: kernel jet_mm: argument 2 is not connected to a memory bank (XRT: ") == true,
+                "\(out.text)")
+    }
+
     @Test("a kernel the xclbin lacks: noKernel naming it, with XRT's message")
     func missingKernel() throws {
         let dir = try XRTTestEnv.scratch()
@@ -206,7 +211,7 @@ struct XRTDeviceTests {
     func uuidMismatch() throws {
         let dir = try XRTTestEnv.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let xclbin = XRTTestEnv.mmXclbin()
+        let xclbin = try XRTTestEnv.mmXclbin()
         let path = try XRTTestEnv.writeMMXclbin(in: dir, xclbin)
         let other = "00000000-0000-0000-0000-0000000000aa"
         let out = try XRTTestEnv.run(.noop, ["kernel-uuid", "0", path, "jet_mm", other])

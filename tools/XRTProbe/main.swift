@@ -6,7 +6,7 @@
 //   xrt-probe list                          devices XRT enumerates (index, name, bdf)
 //   xrt-probe open INDEX|BDF                opens a device, prints its identity
 //   xrt-probe load INDEX FILE               loads an xclbin, prints its uuid
-//   xrt-probe kernel INDEX FILE NAME        loads, opens a kernel, prints its argument banks
+//   xrt-probe kernel INDEX FILE NAME [ARG]  loads, opens a kernel, prints its argument banks (or ARG's)
 //   xrt-probe kernel-uuid INDEX FILE NAME UUID  loads FILE, opens NAME expecting xclbin UUID
 //   xrt-probe sequence FILE KERNEL [WAIT_MS]  device 0: load, kernel (in_mem, out_mem, n), buffers in
 //                                           the arguments' banks, map, write, sync, run, wait, sync back
@@ -52,10 +52,13 @@ func run(_ args: [String]) throws {
         say("uuid", try d.load(xclbin: try arg(1)).uuidString.lowercased())
         let k = try d.openKernel(try arg(2))
         say("kernel", k.name)
-        var i = 0
-        while let bank = try? k.bank(ofArgument: i) {
-            say("bank", "\(i) \(bank)")
-            i += 1
+        if rest.count > 3, let only = Int(rest[3]) {
+            say("bank", "\(only) \(try k.bank(ofArgument: only))")
+            return
+        }
+        // The shim cannot count arguments; XRT fails for scalars, streams and indices past the end.
+        for i in 0..<16 {
+            if let bank = try? k.bank(ofArgument: i) { say("bank", "\(i) \(bank)") }
         }
     case "kernel-uuid":
         let d = try device(try arg(0))
