@@ -55,8 +55,10 @@ public final class XRTDevice: Device, @unchecked Sendable {
     private init(handle: OpaquePointer, index: Int, openedBy bdf: String?) {
         self.handle = handle
         let name = XRTDevice.info(handle, CXRT_INFO_NAME) ?? XRTDevice.info(handle, CXRT_INFO_PLATFORM)
+        // Noop emulation answers no info query; say which mode the nameless device is.
+        let mode = ProcessInfo.processInfo.environment["XCL_EMULATION_MODE"].map { $0.isEmpty ? "" : "\($0) " } ?? ""
         identity = DeviceIdentity(
-            backend: "xrt", name: name ?? "XRT device \(index)",
+            backend: "xrt", name: name ?? "XRT \(mode)device \(index)",
             bdf: XRTDevice.info(handle, CXRT_INFO_BDF) ?? bdf, index: index)
     }
 

@@ -145,6 +145,7 @@ struct XRTDeviceTests {
         let uuid = xclbin.uuid.uuidString.lowercased()
         #expect(out.value("uuid") == uuid)
         #expect(out.value("loaded") == uuid)
+        #expect(out.value("device") == "XRT noop device 0")
         #expect(out.value("kernel") == "jet_mm")
         #expect(out.value("banks") == "0 1")
         #expect(out.value("allocated") == "1024 1024")
