@@ -64,6 +64,8 @@ let package = Package(
         .executableTarget(name: "fpgarun", dependencies: ["FPGARunCLI"]),
         // Emulator throughput benchmark (tools/EmuBench/main.swift).
         .executableTarget(name: "emu-bench", dependencies: ["Emulator", "Import", "NPY", "Graph"], path: "tools/EmuBench"),
+        // Runs one XRT scenario per process for the XRT tests (tools/XRTProbe/main.swift).
+        .executableTarget(name: "xrt-probe", dependencies: ["Runtime"], path: "tools/XRTProbe"),
         .testTarget(name: "FixedPointTests", dependencies: ["FixedPoint"], exclude: ["Harness"]),
         .testTarget(name: "NPYTests", dependencies: ["NPY"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5"]),

@@ -62,4 +62,18 @@ PY
   rm -rf "$aptypes"
   mv "$tmp" "$aptypes"
 fi
-say "ready (ap_types in ${aptypes#$root/})"
+# XRT loads its driver library from $XILINX_XRT/lib/libxrt_<mode>.so.2 (xrt_core, or xrt_noop under
+# XCL_EMULATION_MODE=noop). Debian's libxrt1 puts them in the multiarch folder, where no XILINX_XRT can
+# point, so .cache/xrt/lib holds symlinks to them; Xilinx's own /opt/xilinx/xrt needs none of this.
+xrtroot="$cache/xrt"
+xrtlib="$(ls /usr/lib/*/libxrt_coreutil.so.2 2>/dev/null | head -n1 || true)"
+if [ -n "$xrtlib" ]; then
+  mkdir -p "$xrtroot/lib"
+  for f in "$(dirname "$xrtlib")"/libxrt_*.so.2; do
+    ln -sfn "$f" "$xrtroot/lib/$(basename "$f")"
+  done
+  xrt_note="XILINX_XRT for Debian's XRT: export XILINX_XRT=$xrtroot"
+else
+  xrt_note="no Debian XRT libraries found (libxrt1); XRTDevice needs XILINX_XRT"
+fi
+say "ready (ap_types in ${aptypes#$root/}; $xrt_note)"
