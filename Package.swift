@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "GraphTests", dependencies: ["Graph"]),
         .testTarget(name: "ImportTests", dependencies: ["Import"]),
         .testTarget(name: "EmulatorTests", dependencies: ["Emulator", "Import", "NPY"]),
-        .testTarget(name: "CLITests", dependencies: ["FPGARunCLI"]),
+        .testTarget(name: "CLITests", dependencies: ["FPGARunCLI", "Xclbin"]),
         .testTarget(name: "XclbinTests", dependencies: ["Xclbin"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Xclbin", "Codegen", "Import", "Emulator", "NPY"]),
         .testTarget(name: "CodegenTests", dependencies: ["Codegen", "FixedPoint", "Graph", "Import", "Emulator", "NPY"]),

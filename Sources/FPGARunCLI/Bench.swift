@@ -1,5 +1,6 @@
 import ArgumentParser
 import Codegen
+import Emulator
 import Foundation
 import Runtime
 
@@ -18,6 +19,8 @@ struct Bench: ParsableCommand {
     )
 
     @OptionGroup var deviceOptions: DeviceOptions
+    @OptionGroup(title: "Model (needed for a card's xclbin, which does not say how samples are packed)")
+    var modelOptions: ModelOptions
 
     @Option(name: .long, help: "Samples to stream (after warm-up).")
     var samples: Int?
@@ -35,13 +38,12 @@ struct Bench: ParsableCommand {
     }
 
     func run() throws {
-        let opened: OpenedDesign
-        if let xclbin = deviceOptions.xclbin {
-            opened = try deviceOptions.open(xclbin: xclbin)
-        } else {
-            let example = try ExampleProject.ensure()
-            opened = try deviceOptions.open(xclbin: example)
+        var shape: SampleShape?
+        if modelOptions.given {
+            let (_, graph) = try modelOptions.load()
+            shape = SampleShape(try Emulator(graph))
         }
+        let opened = try deviceOptions.open(xclbin: try deviceOptions.xclbin ?? ExampleProject.ensure(), model: shape)
         let stream = opened.stream
         let total = samples ?? (seconds == nil ? max(10 * deviceOptions.batch, 10_000) : 0)
         let pool = BenchEngine.randomPool(stream.layout.input, samples: min(max(total, deviceOptions.batch), 1 << 16))

@@ -1,7 +1,15 @@
 import ArgumentParser
 import Codegen
 import Foundation
+import Emulator
 import Runtime
+
+extension SampleShape {
+    /// The kernel-boundary shape of an emulated model.
+    init(_ e: Emulator) {
+        self.init(nInput: e.inputSize, nOutput: e.outputSize, inputFormat: e.inputFormat, resultFormat: e.outputFormat)
+    }
+}
 
 /// The flags `bench` and `validate` share: which design, on which device, streamed how.
 struct DeviceOptions: ParsableArguments {
@@ -37,7 +45,13 @@ struct DeviceOptions: ParsableArguments {
         guard depth >= 1 && depth <= 64 else { throw ValidationError("--depth must be 1 to 64") }
         guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
         if let computeUnits, computeUnits < 1 { throw ValidationError("--compute-units must be at least 1") }
-        for f in inject { _ = try EmulatedFault(parsing: f) }
+        for f in inject {
+            do {
+                _ = try EmulatedFault(parsing: f)
+            } catch {
+                throw ValidationError("--inject \(error)")
+            }
+        }
     }
 
     var streamOptions: StreamOptions {
@@ -49,16 +63,11 @@ struct DeviceOptions: ParsableArguments {
     }
 
     /// Opens the device the xclbin is for, loads it, and sets up the stream.
-    func open(xclbin path: String) throws -> OpenedDesign {
-        let opened = try DesignLoader.open(xclbin: path, device: device, faults: inject.map { try EmulatedFault(parsing: $0) })
-        return try stream(opened)
-    }
-
-    /// Opens the emulated device on a design built here (bench without --xclbin).
-    func open(design: EmulatedDesign, xclbin: String?) throws -> OpenedDesign {
-        let device = EmulatedDevice(faults: try inject.map { try EmulatedFault(parsing: $0) })
-        let uuid = try device.load(design: design)
-        return try stream(LoadedDesign(device: device, uuid: uuid, xclbin: xclbin, design: .emulated(design)))
+    func open(xclbin path: String, model: SampleShape?) throws -> OpenedDesign {
+        let loaded = try DesignLoader.open(xclbin: path, device: device, faults: inject.map { try EmulatedFault(parsing: $0) },
+                                           model: model)
+        if let model { try loaded.check(model: model) }
+        return try stream(loaded)
     }
 
     private func stream(_ loaded: LoadedDesign) throws -> OpenedDesign {

@@ -19,14 +19,31 @@ struct Devices: ParsableCommand {
     var json = false
 
     // MARK: XRT seam — the xrt branch wires XRTDevice here.
-    /// XRT's one-line view of a card (shell, xclbin), or nil when XRT cannot open it. SEAM: replace
-    /// this default with a probe through `XRTDevice` (open `card.userFunction.address`); until then
-    /// every card reports "XRT not probed".
-    static let xrtView: @Sendable (PCICard) -> String? = { _ in "XRT not probed" }
+    /// XRT's one-line view of the cards: which XRT device index opens each (by its user function's
+    /// address) and its shell name. Cards read from a dump are not probed (they are not on this bus).
+    static func xrtView(probing: Bool) -> @Sendable (PCICard) -> String? {
+        guard probing else { return { _ in "not probed (dump)" } }
+        let devices: [XRTDeviceInfo]
+        switch XRTDevice.probe() {
+        case .failure(let e):
+            let reason = e.message
+            return { _ in "XRT unavailable: \(reason)" }
+        case .success:
+            devices = (try? XRTDevice.list()) ?? []
+        }
+        return { card in
+            let address = card.userFunction.address
+            guard let d = devices.first(where: { $0.bdf.map { address.hasSuffix($0) || $0.hasSuffix(address) } ?? false }) else {
+                return nil
+            }
+            return "device \(d.index)" + (d.name.map { ": \($0)" } ?? "")
+        }
+    }
 
     func run() throws {
         let cards = try PCIScanner.scan(dumpFile: pciDump)
-        print(json ? Self.json(cards, xrtView: Self.xrtView) : Self.table(cards, source: pciDump, xrtView: Self.xrtView),
+        let view = cards.isEmpty ? { _ in nil } : Self.xrtView(probing: pciDump == nil)
+        print(json ? Self.json(cards, xrtView: view) : Self.table(cards, source: pciDump, xrtView: view),
               terminator: "")
     }
 

@@ -47,7 +47,7 @@ struct Validate: ParsableCommand {
         }
         let x = try NPYArray(contentsOf: input)
         _ = try Predict.sampleCount(x, features: emulator.inputSize, shape: graph.nodes[graph.input].shape)
-        let opened = try deviceOptions.open(xclbin: deviceOptions.xclbin!)
+        let opened = try deviceOptions.open(xclbin: deviceOptions.xclbin!, model: SampleShape(emulator))
         let progress = ProgressLine("validate")
         let result = try ValidateEngine.run(stream: opened.stream, emulator: emulator, input: x, xclbin: deviceOptions.xclbin!,
                                             keep: show, progress: progress.update)

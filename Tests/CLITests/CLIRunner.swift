@@ -25,7 +25,7 @@ struct CLIRunner {
     }
 
     /// Runs `fpgarun args…` with `stdin` as standard input.
-    static func run(_ args: [String], stdin: String = "", cwd: URL? = nil) throws -> Result {
+    static func run(_ args: [String], stdin: String = "", cwd: URL? = nil, environment: [String: String?] = [:]) throws -> Result {
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
             Issue.record("fpgarun binary not found at \(binary.path): build it with `swift build` first")
             return Result(status: -1, stdout: "", stderr: "")
@@ -42,6 +42,11 @@ struct CLIRunner {
         p.executableURL = binary
         p.arguments = args
         if let cwd { p.currentDirectoryURL = cwd }
+        if !environment.isEmpty {
+            var env = ProcessInfo.processInfo.environment
+            for (k, v) in environment { env[k] = v }
+            p.environment = env
+        }
         p.standardInput = try FileHandle(forReadingFrom: inURL)
         p.standardOutput = try FileHandle(forWritingTo: outURL)
         p.standardError = try FileHandle(forWritingTo: errURL)
