@@ -66,25 +66,21 @@ public struct SynthesisReport: Sendable, Codable, Equatable {
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw ReportError(path, "cannot read: \(error.localizedDescription)")
         }
-        let doc: XMLDocument
-        do { doc = try XMLDocument(data: data, options: []) } catch {
-            throw ReportError(path, "not well-formed XML (\(Self.firstLine(of: error)))")
+        let tree = try XMLLeaves(data: data, path: path)
+        guard tree.root == "profile" else {
+            throw ReportError(path, "not a csynth report (the root element is <\(tree.root)>, not <profile>)")
         }
-        guard let root = doc.rootElement(), root.name == "profile" else {
-            throw ReportError(path, "not a csynth report (the root element is not <profile>)")
-        }
-        func text(_ xpath: String) -> String? {
-            (try? root.nodes(forXPath: xpath))?.first?.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-        func int(_ xpath: String) throws -> Int {
-            guard let s = text(xpath) else { throw ReportError(path, "missing \(xpath)") }
-            guard let v = Int(s) else { throw ReportError(path, "\(xpath) is '\(s)', not a whole number") }
+        func text(_ key: String) -> String? { tree.leaves[key] }
+        func int(_ key: String) throws -> Int {
+            guard let s = text(key) else { throw ReportError(path, "missing \(key)") }
+            guard let v = Int(s) else { throw ReportError(path, "\(key) is '\(s)', not a whole number") }
             return v
         }
-        func counts(_ xpath: String) -> [String: Int] {
+        func counts(_ prefix: String) -> [String: Int] {
             var out: [String: Int] = [:]
-            for child in (try? root.nodes(forXPath: xpath + "/*")) ?? [] {
-                guard let name = child.name, let v = Int(child.stringValue?.trimmingCharacters(in: .whitespaces) ?? "") else { continue }
+            for (key, value) in tree.leaves where key.hasPrefix(prefix + "/") {
+                let name = String(key.dropFirst(prefix.count + 1))
+                guard !name.contains("/"), let v = Int(value) else { continue }
                 out[name == "DSP48E" ? "DSP" : name] = v
             }
             return out
@@ -105,10 +101,58 @@ public struct SynthesisReport: Sendable, Codable, Equatable {
         if self.resources.isEmpty { throw ReportError(path, "missing AreaEstimates/Resources") }
     }
 
-    static func firstLine(of error: Error) -> String {
-        let ns = error as NSError
-        let detail = (ns.userInfo[NSLocalizedDescriptionKey] as? String) ?? ns.localizedDescription
-        return detail.split(whereSeparator: \.isNewline).first.map(String.init) ?? "parse error"
+}
+
+/// The leaf elements of an XML document by their path below the root (`A/B/C` → text), read with
+/// Foundation's SAX parser; a malformed document is an error naming the file and line.
+struct XMLLeaves {
+    /// The root element's name.
+    var root = ""
+    /// Text of every element without child elements, by path (first occurrence wins).
+    var leaves: [String: String] = [:]
+
+    init(data: Data, path: String) throws {
+        let collector = Collector()
+        let parser = XMLParser(data: data)
+        parser.delegate = collector
+        let ok = parser.parse()
+        // corelibs' parser can return true yet record an error (e.g. a document cut short).
+        if !ok || parser.parserError != nil || collector.stack.count != 0 || collector.root.isEmpty {
+            let line = max(1, parser.lineNumber)
+            let what = collector.root.isEmpty ? "no root element" : "document ends early or is malformed"
+            throw ReportError(path, "not well-formed XML (\(what), line \(line))")
+        }
+        root = collector.root
+        leaves = collector.leaves
+    }
+
+    private final class Collector: NSObject, XMLParserDelegate {
+        var root = ""
+        var stack: [String] = []
+        var text = ""
+        var hasChild: [Bool] = []
+        var leaves: [String: String] = [:]
+
+        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+                    attributes: [String: String] = [:]) {
+            if stack.isEmpty && root.isEmpty { root = name }
+            if !hasChild.isEmpty { hasChild[hasChild.count - 1] = true }
+            stack.append(name)
+            hasChild.append(false)
+            text = ""
+        }
+
+        func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
+
+        func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+            if hasChild.last == false, stack.count > 1 {
+                let key = stack.dropFirst().joined(separator: "/")
+                if leaves[key] == nil { leaves[key] = text.trimmingCharacters(in: .whitespacesAndNewlines) }
+            }
+            stack.removeLast()
+            hasChild.removeLast()
+            text = ""
+        }
     }
 }
 
