@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Graph
 import Import
+import NPY
 import Report
 
 /// `fpgarun report`: estimates without vendor tools, vendor reports when present, an HTML page.
@@ -62,7 +63,7 @@ struct ReportCommand: ParsableCommand {
             var page = HTMLReport(graph: graph, estimate: estimate)
             page.vendor = vendor
             if let bench { page.bench = try BenchSummary(contentsOf: bench) }
-            page.profile = try PrecisionProfile(graph: graph, inputPath: input)
+            page.profile = try profile(graph)
             try writeAtomically(Data(page.render().utf8), to: html)
             FileHandle.standardError.write(Data("fpgarun: wrote \(html)\n".utf8))
             return
@@ -77,5 +78,21 @@ struct ReportCommand: ParsableCommand {
         } else if let estimate {
             print(ReportText.estimateTable(estimate), terminator: "")
         }
+    }
+
+    /// The precision profile on --input (at most 10,000 samples) or on random inputs.
+    private func profile(_ graph: Graph) throws -> PrecisionProfile {
+        guard let input else {
+            return try PrecisionProfile(graph: graph, inputs: nil, source: "random inputs in the input type's range")
+        }
+        let x = try NPYArray(contentsOf: input)
+        let features = graph.inputSize
+        guard x.count > 0, x.count % features == 0 else {
+            throw CLIError("\(input): \(x.count) values do not make whole samples of \(features) features")
+        }
+        let samples = min(x.count / features, 10_000)
+        var values = [Double](repeating: 0, count: samples * features)
+        values.withUnsafeMutableBufferPointer { x.copyDoubles(from: 0, count: samples * features, into: $0.baseAddress!) }
+        return try PrecisionProfile(graph: graph, inputs: values, source: URL(fileURLWithPath: input).lastPathComponent)
     }
 }
