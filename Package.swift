@@ -53,11 +53,13 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
+        // Estimates (latency, II, DSP/LUT/FF/BRAM) without vendor tools, vendor report parsing, HTML reports.
+        .target(name: "Report", dependencies: ["Graph", "FixedPoint", "Emulator"]),
         // The commands, as a library so tests can call them in-process too.
         .target(
             name: "FPGARunCLI",
             dependencies: [
-                "FixedPoint", "NPY", "Graph", "Import", "Emulator", "Codegen", "Runtime", "Xclbin",
+                "FixedPoint", "NPY", "Graph", "Import", "Emulator", "Codegen", "Runtime", "Xclbin", "Report",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -75,6 +77,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["FPGARunCLI", "Xclbin"]),
         .testTarget(name: "XclbinTests", dependencies: ["Xclbin"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Xclbin", "Codegen", "Import", "Emulator", "NPY"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Import", "Graph", "FPGARunCLI"]),
         .testTarget(name: "CodegenTests", dependencies: ["Codegen", "FixedPoint", "Graph", "Import", "Emulator", "NPY"]),
     ],
     swiftLanguageModes: [.v6]

@@ -16,7 +16,7 @@ public struct FPGARun: ParsableCommand {
         version: version,
         subcommands: [
             Quantize.self, Show.self, Predict.self, Convert.self, Build.self, XclbinCommand.self, Devices.self,
-            Bench.self, Validate.self,
+            Bench.self, Validate.self, ReportCommand.self,
         ]
     )
 
@@ -46,7 +46,7 @@ public struct FPGARun: ParsableCommand {
     /// Errors thrown by fpgarun's own modules (not ArgumentParser's): printed as one line, exit 2.
     static func isOurError(_ error: Error) -> Bool {
         let module = String(reflecting: type(of: error)).split(separator: ".").first ?? ""
-        return ["FixedPoint", "NPY", "HDF5", "Graph", "Import", "Emulator", "Codegen", "Xclbin", "Runtime", "FPGARunCLI"]
+        return ["FixedPoint", "NPY", "HDF5", "Graph", "Import", "Emulator", "Codegen", "Xclbin", "Runtime", "Report", "FPGARunCLI"]
             .contains(String(module))
     }
 }
