@@ -31,6 +31,9 @@ struct Bench: ParsableCommand {
     @Option(name: .long, help: "Write the results as JSON to this file.")
     var json: String?
 
+    @Flag(name: .customLong("null-kernels"), help: "Emulated device only: complete runs without executing the kernels, to measure the runtime's own cost per batch.")
+    var nullKernels = false
+
     func validate() throws {
         if samples != nil && seconds != nil { throw ValidationError("give --samples or --seconds, not both") }
         if let samples, samples < 1 { throw ValidationError("--samples must be at least 1") }
@@ -43,7 +46,8 @@ struct Bench: ParsableCommand {
             let (_, graph) = try modelOptions.load()
             shape = SampleShape(try Emulator(graph))
         }
-        let opened = try deviceOptions.open(xclbin: try deviceOptions.xclbin ?? ExampleProject.ensure(), model: shape)
+        let opened = try deviceOptions.open(xclbin: try deviceOptions.xclbin ?? ExampleProject.ensure(), model: shape,
+                                         nullKernels: nullKernels)
         let stream = opened.stream
         let total = samples ?? (seconds == nil ? max(10 * deviceOptions.batch, 10_000) : 0)
         let pool = BenchEngine.randomPool(stream.layout.input, samples: min(max(total, deviceOptions.batch), 1 << 16))

@@ -63,9 +63,9 @@ struct DeviceOptions: ParsableArguments {
     }
 
     /// Opens the device the xclbin is for, loads it, and sets up the stream.
-    func open(xclbin path: String, model: SampleShape?) throws -> OpenedDesign {
+    func open(xclbin path: String, model: SampleShape?, nullKernels: Bool = false) throws -> OpenedDesign {
         let loaded = try DesignLoader.open(xclbin: path, device: device, faults: inject.map { try EmulatedFault(parsing: $0) },
-                                           model: model)
+                                           model: model, nullKernels: nullKernels)
         if let model { try loaded.check(model: model) }
         return try stream(loaded)
     }

@@ -118,14 +118,16 @@ public enum DesignLoader {
     /// Loads `path` on the device it is for: the emulated device when the xclbin names a C-sim
     /// library, else the XRT card `device` (an index or a PCIe address). `model` gives the sample
     /// shape a card's xclbin does not carry.
-    public static func open(xclbin path: String, device: String, faults: [EmulatedFault], model: SampleShape?) throws -> LoadedDesign {
+    public static func open(xclbin path: String, device: String, faults: [EmulatedFault], model: SampleShape?,
+                            nullKernels: Bool = false) throws -> LoadedDesign {
         let x = try EmulatedXclbin.read(path)
         if x.csimLibrary != nil {
-            let emulated = EmulatedDevice(faults: faults)
+            let emulated = EmulatedDevice(faults: faults, nullKernels: nullKernels)
             let uuid = try emulated.load(xclbin: path)
             return LoadedDesign(device: emulated, uuid: uuid, xclbin: path, design: .emulated(emulated.loadedDesign!))
         }
         guard faults.isEmpty else { throw RuntimeError(.argument, "faults can be injected on the emulated device only") }
+        guard !nullKernels else { throw RuntimeError(.argument, "null kernels exist on the emulated device only") }
         let card: XRTDevice = try Int(device).map { try XRTDevice(index: $0) } ?? XRTDevice(bdf: device)
         let uuid = try card.load(xclbin: path)
         guard uuid == x.uuid else {

@@ -16,7 +16,6 @@
 import Codegen
 import Dispatch
 import Foundation
-import Synchronization
 
 /// What an emulated kernel is in the design.
 public enum EmulatedRole: String, Sendable {
@@ -158,10 +157,17 @@ public final class EmulatedDevice: Device, @unchecked Sendable {  // mutable sta
     private var nextSample: [EmulatedRole: Int] = [:]
 
     /// An emulated device with index `index`, injecting `faults`.
-    public init(index: Int = 0, faults: [EmulatedFault] = []) {
-        identity = DeviceIdentity(backend: "emulated", name: "fpgarun emulated device (C-sim kernels)", bdf: nil, index: index)
+    public init(index: Int = 0, faults: [EmulatedFault] = [], nullKernels: Bool = false) {
+        identity = DeviceIdentity(backend: "emulated",
+                                  name: nullKernels ? "fpgarun emulated device (null kernels)" : "fpgarun emulated device (C-sim kernels)",
+                                  bdf: nil, index: index)
         self.faults = faults
+        self.nullKernels = nullKernels
     }
+
+    /// Runs complete without calling the kernels (outputs untouched): the runtime's own cost per
+    /// batch, measured without a CPU-run kernel's time and the cache state it leaves behind.
+    public let nullKernels: Bool
 
     deinit {
         for unit in units.values { unit.stop() }
@@ -239,7 +245,7 @@ public final class EmulatedDevice: Device, @unchecked Sendable {  // mutable sta
 
     /// The faults that touch samples `first ..< first + count`.
     fileprivate func faults(in range: Range<Int>) -> [EmulatedFault] {
-        faults.filter { range.contains($0.sample) }
+        faults.isEmpty ? [] : faults.filter { range.contains($0.sample) }
     }
 }
 
@@ -249,6 +255,8 @@ final class EmulatedKernel: DeviceKernel, @unchecked Sendable {  // `next` behin
     let design: EmulatedDesign
     let spec: EmulatedKernelSpec
     let computeUnits: [Int]
+    /// The thread of each opened compute unit (for AXI-stream kernels: of its chain), by position in `computeUnits`.
+    private let workers: [ComputeUnitWorker]
     private let lock = NSLock()
     private var next = 0
 
@@ -257,6 +265,7 @@ final class EmulatedKernel: DeviceKernel, @unchecked Sendable {  // `next` behin
         self.design = design
         self.spec = spec
         self.computeUnits = computeUnits
+        workers = computeUnits.map { device.worker(chain: (spec.role == .mm ? "mm" : "axis") + String($0)) }
     }
 
     var name: String { spec.name }
@@ -285,9 +294,10 @@ final class EmulatedKernel: DeviceKernel, @unchecked Sendable {  // `next` behin
         }
         // XRT picks an idle CU of the kernel; here: round robin over the opened ones.
         lock.lock()
-        let cu = computeUnits[next % computeUnits.count]
+        let pick = next % computeUnits.count
         next += 1
         lock.unlock()
+        let cu = computeUnits[pick], worker = workers[pick]
         for (i, bank) in spec.banks[cu].enumerated() {
             guard let bank else { continue }
             guard case .buffer(let b) = arguments[i], let buffer = b as? EmulatedBuffer else {
@@ -317,10 +327,10 @@ final class EmulatedKernel: DeviceKernel, @unchecked Sendable {  // `next` behin
             try input.checkRead(bytes: n * inBytes, by: run.name)
             try output.checkFits(bytes: n * outBytes, by: run.name)
             let first = device.reserveSamples(.mm, n)
-            let job = Job(runs: [run], first: first, samples: n, input: input, output: output, interface: .mm)
-            device.worker(chain: "mm\(cu)").submit(job, device: device)
+            let job = Job(runs: [run], first: first, samples: n, input: input, output: output, interface: .mm, library: lib)
+            worker.submit(job, device: device)
         case .mm2s, .axis, .s2mm:
-            try device.worker(chain: "axis\(cu)").stage(role: spec.role, run: run, arguments: arguments, device: device,
+            try worker.stage(role: spec.role, run: run, arguments: arguments, device: device,
                                                          library: lib)
         }
         return run
@@ -382,8 +392,8 @@ final class EmulatedRun: DeviceRun, @unchecked Sendable {  // state behind `cond
     private var state: RunState?
     private var seconds: Double?
     private var finishedAt: UInt64?
-    /// Completed flag readable without the lock (for the short spin in `wait`).
-    private let done = Atomic<Bool>(false)
+    /// The compute unit that will execute the run (set when it is queued there).
+    weak var worker: ComputeUnitWorker?
 
     init(name: String) { self.name = name }
 
@@ -392,15 +402,21 @@ final class EmulatedRun: DeviceRun, @unchecked Sendable {  // state behind `cond
         self.state = state
         self.seconds = seconds
         finishedAt = DispatchTime.now().uptimeNanoseconds
-        done.store(true, ordering: .releasing)
         condition.broadcast()
         condition.unlock()
     }
 
+    /// If the run is still waiting at the head of an idle compute unit's queue, the waiting thread
+    /// executes it itself (the unit's order is kept: only the head job of an idle unit is taken).
+    /// So a host that starts a run and waits for it pays no thread hand-off at all (waking a
+    /// sleeping thread costs tens to hundreds of microseconds on a virtual machine); with runs in
+    /// flight the unit's own thread takes them and the host's waits overlap its compute.
     func wait(timeout: Double) throws -> RunState {
-        // A short spin first: handing a finished run back through the condition costs a wake-up.
-        let spinUntil = DispatchTime.now().uptimeNanoseconds + 20_000
-        while !done.load(ordering: .acquiring) && DispatchTime.now().uptimeNanoseconds < spinUntil {}
+        _ = worker?.runIfIdle(self)
+        return try result(timeout: timeout)
+    }
+
+    private func result(timeout: Double) throws -> RunState {
         condition.lock()
         defer { condition.unlock() }
         let deadline = Date(timeIntervalSinceNow: timeout)
@@ -433,6 +449,7 @@ struct Job: @unchecked Sendable {  // buffers are only touched by the worker whi
     var input: EmulatedBuffer
     var output: EmulatedBuffer
     var interface: CSimInterface
+    var library: CSimLibrary
 }
 
 /// One compute unit (or AXI-stream chain): a thread executing its jobs in order.
@@ -440,17 +457,17 @@ final class ComputeUnitWorker: @unchecked Sendable {  // state behind `condition
     let name: String
     private let condition = NSCondition()
     private var queue: [(Job, EmulatedDevice)] = []
+    /// A job is executing (on this unit's thread or on a waiting host thread).
+    private var busy = false
     private var stopped = false
     /// AXI-stream runs started but not yet matched into a chain run: per role, in start order.
     private var staged: [EmulatedRole: [(EmulatedRun, [KernelArgument])]] = [:]
-    private var thread: Thread?
 
     init(name: String) {
         self.name = name
         // The thread holds the worker until `stop()` ends its loop.
         let t = Thread { self.loop() }
         t.name = "fpgarun-cu-\(name)"
-        thread = t
         t.start()
     }
 
@@ -462,10 +479,31 @@ final class ComputeUnitWorker: @unchecked Sendable {  // state behind `condition
     }
 
     func submit(_ job: Job, device: EmulatedDevice) {
+        for r in job.runs { r.worker = self }
         condition.lock()
         queue.append((job, device))
-        condition.signal()
         condition.unlock()
+        // Signalled after the unlock, so the woken thread does not block at once on the lock.
+        condition.signal()
+    }
+
+    /// Executes `run`'s job on the calling thread if it is next and the unit is idle; true if it did.
+    func runIfIdle(_ run: EmulatedRun) -> Bool {
+        condition.lock()
+        guard !busy, !stopped, let head = queue.first, head.0.runs.contains(where: { $0 === run }) else {
+            condition.unlock()
+            return false
+        }
+        queue.removeFirst()
+        busy = true
+        condition.unlock()
+        execute(head.0, device: head.1)
+        condition.lock()
+        busy = false
+        let more = !queue.isEmpty
+        condition.unlock()
+        if more { condition.signal() }
+        return true
     }
 
     /// Records a started mover/network run; when all three of a chain are there, queues the chain.
@@ -506,13 +544,13 @@ final class ComputeUnitWorker: @unchecked Sendable {  // state behind `condition
             return
         }
         let first = device.reserveSamples(.s2mm, n)
-        submit(Job(runs: runs, first: first, samples: n, input: input, output: output, interface: .axis), device: device)
+        submit(Job(runs: runs, first: first, samples: n, input: input, output: output, interface: .axis, library: library), device: device)
     }
 
     private func loop() {
+        condition.lock()
         while true {
-            condition.lock()
-            while queue.isEmpty && !stopped { condition.wait() }
+            while (queue.isEmpty || busy) && !stopped { condition.wait() }
             if stopped {
                 let left = queue
                 queue = []
@@ -521,8 +559,11 @@ final class ComputeUnitWorker: @unchecked Sendable {  // state behind `condition
                 return
             }
             let (job, device) = queue.removeFirst()
+            busy = true
             condition.unlock()
             execute(job, device: device)
+            condition.lock()
+            busy = false
         }
     }
 
@@ -531,11 +572,10 @@ final class ComputeUnitWorker: @unchecked Sendable {  // state behind `condition
         if faults.contains(where: { if case .hang = $0 { return true } else { return false } }) {
             return  // never finishes: `wait` times out
         }
-        guard let design = device.loadedDesign else { return }
-        let lib = design.library
+        let lib = job.library
         let begin = DispatchTime.now().uptimeNanoseconds
         do {
-            if job.samples > 0 {
+            if job.samples > 0 && !device.nullKernels {
                 try lib.run(job.interface, input: job.input.host, output: job.output.host, samples: job.samples)
             }
         } catch {
