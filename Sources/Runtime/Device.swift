@@ -73,6 +73,16 @@ public protocol DeviceKernel: AnyObject, Sendable {
     func allocate(bytes: Int, bank: Int) throws -> any DeviceBuffer
     /// Starts one run with `arguments` (one per kernel argument, in order).
     func start(_ arguments: [KernelArgument]) throws -> any DeviceRun
+    /// Starts a run the caller will wait for at once (it has nothing to overlap with the run): a
+    /// backend may then skip handing the run to another thread.
+    func startForImmediateWait(_ arguments: [KernelArgument]) throws -> any DeviceRun
+}
+
+extension DeviceKernel {
+    /// By default the same as `start`.
+    public func startForImmediateWait(_ arguments: [KernelArgument]) throws -> any DeviceRun {
+        try start(arguments)
+    }
 }
 
 /// A device buffer with a host mapping.

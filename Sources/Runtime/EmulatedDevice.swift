@@ -289,6 +289,16 @@ final class EmulatedKernel: DeviceKernel, @unchecked Sendable {  // `next` behin
     }
 
     func start(_ arguments: [KernelArgument]) throws -> any DeviceRun {
+        try start(arguments, wake: true)
+    }
+
+    /// Queues the run without waking the compute unit's thread: the caller's `wait` runs it (or the
+    /// unit's thread does, after the job it is busy with).
+    func startForImmediateWait(_ arguments: [KernelArgument]) throws -> any DeviceRun {
+        try start(arguments, wake: false)
+    }
+
+    private func start(_ arguments: [KernelArgument], wake: Bool) throws -> any DeviceRun {
         guard arguments.count == spec.role.argumentCount else {
             throw RuntimeError(.argument, "kernel \(spec.name) takes \(spec.role.argumentCount) arguments, got \(arguments.count)")
         }
@@ -328,10 +338,9 @@ final class EmulatedKernel: DeviceKernel, @unchecked Sendable {  // `next` behin
             try output.checkFits(bytes: n * outBytes, by: run.name)
             let first = device.reserveSamples(.mm, n)
             let job = Job(runs: [run], first: first, samples: n, input: input, output: output, interface: .mm, library: lib)
-            worker.submit(job, device: device)
+            worker.submit(job, device: device, wake: wake)
         case .mm2s, .axis, .s2mm:
-            try worker.stage(role: spec.role, run: run, arguments: arguments, device: device,
-                                                         library: lib)
+            try worker.stage(role: spec.role, run: run, arguments: arguments, device: device, library: lib, wake: wake)
         }
         return run
     }
@@ -478,13 +487,13 @@ final class ComputeUnitWorker: @unchecked Sendable {  // state behind `condition
         condition.unlock()
     }
 
-    func submit(_ job: Job, device: EmulatedDevice) {
+    func submit(_ job: Job, device: EmulatedDevice, wake: Bool = true) {
         for r in job.runs { r.worker = self }
         condition.lock()
         queue.append((job, device))
         condition.unlock()
         // Signalled after the unlock, so the woken thread does not block at once on the lock.
-        condition.signal()
+        if wake { condition.signal() }
     }
 
     /// Executes `run`'s job on the calling thread if it is next and the unit is idle; true if it did.
@@ -508,7 +517,7 @@ final class ComputeUnitWorker: @unchecked Sendable {  // state behind `condition
 
     /// Records a started mover/network run; when all three of a chain are there, queues the chain.
     func stage(role: EmulatedRole, run: EmulatedRun, arguments: [KernelArgument], device: EmulatedDevice,
-               library: CSimLibrary) throws {
+               library: CSimLibrary, wake: Bool) throws {
         condition.lock()
         staged[role, default: []].append((run, arguments))
         guard let m = staged[.mm2s]?.first, let a = staged[.axis]?.first, let s = staged[.s2mm]?.first else {
@@ -544,7 +553,7 @@ final class ComputeUnitWorker: @unchecked Sendable {  // state behind `condition
             return
         }
         let first = device.reserveSamples(.s2mm, n)
-        submit(Job(runs: runs, first: first, samples: n, input: input, output: output, interface: .axis, library: library), device: device)
+        submit(Job(runs: runs, first: first, samples: n, input: input, output: output, interface: .axis, library: library), device: device, wake: wake)
     }
 
     private func loop() {

@@ -180,14 +180,19 @@ public final class KernelStream {
     }
 
     private func start(_ slot: Slot, samples n: Int) throws -> [any DeviceRun] {
+        // With one buffer set the run is waited for at once: nothing to overlap it with.
+        let alone = slots.count == 1
+        func start(_ k: any DeviceKernel, _ args: [KernelArgument]) throws -> any DeviceRun {
+            alone ? try k.startForImmediateWait(args) : try k.start(args)
+        }
         switch layout.interface {
         case .mm:
-            return [try slot.kernels[0].start([.buffer(slot.input), .buffer(slot.output), .uint32(UInt32(n))])]
+            return [try start(slot.kernels[0], [.buffer(slot.input), .buffer(slot.output), .uint32(UInt32(n))])]
         case .axis:
             // Receiver first, then the network, then the sender: nothing waits on an unstarted peer.
-            let s2mm = try slot.kernels[2].start([.unset, .buffer(slot.output), .uint32(UInt32(n * layout.output.wordsPerSample))])
-            let net = try slot.kernels[1].start([.unset, .unset, .uint32(UInt32(n))])
-            let mm2s = try slot.kernels[0].start([.buffer(slot.input), .unset, .uint32(UInt32(n * layout.input.wordsPerSample))])
+            let s2mm = try start(slot.kernels[2], [.unset, .buffer(slot.output), .uint32(UInt32(n * layout.output.wordsPerSample))])
+            let net = try start(slot.kernels[1], [.unset, .unset, .uint32(UInt32(n))])
+            let mm2s = try start(slot.kernels[0], [.buffer(slot.input), .unset, .uint32(UInt32(n * layout.input.wordsPerSample))])
             return [mm2s, net, s2mm]
         }
     }
