@@ -71,7 +71,8 @@ struct Bench: ParsableCommand {
                     groupDigits(r.samples), groupDigits(r.batches), r.seconds, groupDigits(Int(r.samplesPerSecond.rounded())),
                     r.inputMBPerSecond, r.outputMBPerSecond)
         let l = r.latencyMicroseconds
-        s += "latency  per batch: p50 \(formatMicros(l.p50))  p90 \(formatMicros(l.p90))  p99 \(formatMicros(l.p99))  p99.9 \(formatMicros(l.p999))  max \(formatMicros(l.max))\n"
+        s += "latency  per batch: p50 \(formatMicros(l.p50))  p90 \(formatMicros(l.p90))  p99 \(formatMicros(l.p99))  p99.9 \(formatMicros(l.p999))  max \(formatMicros(l.max))"
+        s += r.depth > 1 ? " (submit to result, including the wait behind the batch ahead on its unit; --depth 1 for a lone batch)\n" : "\n"
         let t = r.splitMicroseconds
         s += "split    per batch: host→device \(formatMicros(t.hostToDevice))  kernel \(formatMicros(t.kernel))  device→host \(formatMicros(t.deviceToHost))\n"
         return s

@@ -56,7 +56,7 @@ struct Validate: ParsableCommand {
         print("validate \(opened.loaded.project) on the \(kind), \(result.interface) kernel: \(groupDigits(result.matched)) of \(groupDigits(result.total)) samples match the emulator bit for bit"
               + String(format: " (%.2f s)", result.seconds))
         for m in result.firstMismatches {
-            print("  sample \(m.sample): output\(m.outputs.count == 1 ? "" : "s") \(m.outputs.map(String.init).joined(separator: ",")) differ")
+            print("  sample \(m.sample): output\(m.outputs.count == 1 ? "" : "s") \(m.outputs.map(String.init).joined(separator: ",")) differ\(m.outputs.count == 1 ? "s" : "")")
             print("    device   \(m.device.map { "\($0)" }.joined(separator: " "))")
             print("    emulator \(m.emulator.map { "\($0)" }.joined(separator: " "))")
         }
