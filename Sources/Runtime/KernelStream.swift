@@ -80,6 +80,9 @@ public final class KernelStream {
     public let options: StreamOptions
     private var slots: [Slot] = []
 
+    /// Buffer sets in the ring (compute units × depth): batch b uses set b mod slotCount.
+    public var slotCount: Int { slots.count }
+
     /// One buffer set with the kernels of its compute unit.
     private struct Slot {
         var kernels: [any DeviceKernel]  // mm: [mm]; axis: [mm2s, axis, s2mm]
@@ -109,6 +112,11 @@ public final class KernelStream {
         let outBytes = options.batch * layout.output.bytesPerSample
         guard options.batch * max(layout.input.wordsPerSample, layout.output.wordsPerSample) <= Int(UInt32.max) else {
             throw RuntimeError(.argument, "batch of \(options.batch) samples exceeds the kernels' 32-bit word counts")
+        }
+        // A buffer set lives in device memory: keep each buffer well inside one bank.
+        let limit = 1 << 30
+        guard max(inBytes, outBytes) <= limit else {
+            throw RuntimeError(.argument, "batch of \(options.batch) samples needs \(max(inBytes, outBytes) >> 20) MiB per buffer; at most \(limit >> 20) MiB (lower --batch)")
         }
         let p = layout.project
         for cu in 1...layout.computeUnits {

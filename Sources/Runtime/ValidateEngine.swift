@@ -3,8 +3,8 @@
 // Samples are numbered by their row in the input file and stay tagged by that index through the
 // stream (batches carry the index of their first sample and finish in order). For each batch the host
 // quantizes the inputs to the design's input type exactly as the emulator does (the same FixedFormat
-// routine), packs them into the kernel's words and streams them; when the batch comes back it runs
-// the emulator on the same rows and compares the raw output values. The input is memory-mapped and
+// routine), packs them into the kernel's words and runs the emulator on the same rows while the
+// device works; when the batch comes back it compares the raw output values. The input is memory-mapped and
 // the pages behind the stream are released, so the input size is bounded by the disk, not memory.
 
 import Codegen
@@ -69,46 +69,47 @@ public enum ValidateEngine {
         let scale = Double(sign: .plus, exponent: -outFormat.fractionBits, significand: 1)
         var x = [Double](repeating: 0, count: batch * nIn)
         var raws = [Int64](repeating: 0, count: batch * nIn)
-        var expected = [Int64](repeating: 0, count: batch * nOut)
+        // The emulator's outputs of each batch in flight, by its buffer set (batch b uses set b mod
+        // slotCount, and its set is reused only after b was consumed).
+        var expected = [[Int64]](repeating: [Int64](repeating: 0, count: batch * nOut), count: stream.slotCount)
         var got = [Int64](repeating: 0, count: batch * nOut)
         var matched = 0, checked = 0
         var mismatches: [Mismatch] = []
         var lastProgress = DispatchTime.now().uptimeNanoseconds
         let start = DispatchTime.now().uptimeNanoseconds
 
+        // Each row is read once: quantized and packed for the device, and run through the emulator
+        // while the device works on the batches ahead of it.
         try stream.run(samples: total, fill: { b, host in
             x.withUnsafeMutableBufferPointer { input.copyDoubles(from: b.first * nIn, count: b.samples * nIn, into: $0.baseAddress!) }
+            input.release(upTo: (b.first + b.samples) * nIn)
             for i in 0..<(b.samples * nIn) { raws[i] = inFormat.quantize64(x[i]) }
             raws.withUnsafeBufferPointer {
                 layout.input.pack($0, samples: b.samples,
                                   into: UnsafeMutableRawBufferPointer(start: host, count: b.samples * layout.input.bytesPerSample))
             }
-        }, consume: { b, host, _ in
-            x.withUnsafeMutableBufferPointer { input.copyDoubles(from: b.first * nIn, count: b.samples * nIn, into: $0.baseAddress!) }
             x.withUnsafeBufferPointer { xi in
-                expected.withUnsafeMutableBufferPointer { emulator.run(input: xi.baseAddress!, samples: b.samples, rawOutput: $0.baseAddress!) }
+                expected[b.index % expected.count].withUnsafeMutableBufferPointer {
+                    emulator.run(input: xi.baseAddress!, samples: b.samples, rawOutput: $0.baseAddress!)
+                }
             }
+        }, consume: { b, host, _ in
+            let want = expected[b.index % expected.count]
             got.withUnsafeMutableBufferPointer {
                 layout.output.unpack(UnsafeRawBufferPointer(start: host, count: b.samples * layout.output.bytesPerSample),
                                      samples: b.samples, signed: outFormat.isSigned, into: $0)
             }
             for s in 0..<b.samples {
-                var differs: [Int] = []
-                for k in 0..<nOut where got[s * nOut + k] != expected[s * nOut + k] {
-                    if mismatches.count >= keep { differs = [k]; break }
-                    differs.append(k)
-                }
-                if differs.isEmpty {
+                let row = (s * nOut)..<((s + 1) * nOut)
+                if got[row] == want[row] {
                     matched += 1
                 } else if mismatches.count < keep {
                     mismatches.append(Mismatch(
-                        sample: b.first + s, outputs: differs,
-                        device: (0..<nOut).map { Double(got[s * nOut + $0]) * scale },
-                        emulator: (0..<nOut).map { Double(expected[s * nOut + $0]) * scale }))
+                        sample: b.first + s, outputs: row.filter { got[$0] != want[$0] }.map { $0 - row.lowerBound },
+                        device: got[row].map { Double($0) * scale }, emulator: want[row].map { Double($0) * scale }))
                 }
             }
             checked += b.samples
-            input.release(upTo: (b.first + b.samples) * nIn)
             if let progress {
                 let now = DispatchTime.now().uptimeNanoseconds
                 if now - lastProgress > 100_000_000 {
