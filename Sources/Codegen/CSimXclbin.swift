@@ -149,7 +149,7 @@ public enum CSimXclbin {
                 cus.append(XclbinComputeUnit(name: "\(kernel.name):\(kernel.name)_\(i + 1)", index: index,
                                              baseAddress: firstBase + UInt64(index) * baseStep, properties: 1))
                 for (arg, output) in memoryArgs {
-                    let bank = (2 * i + (output ? 1 : 0)) % banks
+                    let bank = (2 * i + (output ? Platform.outputBank : Platform.inputBank)) % banks
                     memories[bank].used = true
                     connections.append(XclbinConnection(argIndex: arg, cuIndex: index, memIndex: bank))
                 }

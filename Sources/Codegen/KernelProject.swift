@@ -181,7 +181,7 @@ public enum KernelCodegen {
         [
             "platform": spec.platform.name, "card": spec.platform.card, "memory": spec.platform.memory.rawValue,
             "freq_mhz": "\(spec.kernelFrequencyMHz)", "clock_period": period,
-            "bank_in": spec.platform.bank(0), "bank_out": spec.platform.bank(1),
+            "bank_in": spec.platform.bank(Platform.inputBank), "bank_out": spec.platform.bank(Platform.outputBank),
         ]
     }
 
@@ -258,7 +258,7 @@ public enum KernelCodegen {
             "input_type": spec.inputFormat.description, "result_type": spec.resultFormat.description,
             "kernel_rows": rows.joined(separator: "\n"), "make_lines": lines.joined(separator: "\n") + "\n",
             "hls_script": spec.hlsScript, "hls_tool": spec.backend == .vitis ? "Vitis HLS" : "Vivado HLS",
-            "bank_in": spec.platform.bank(0), "bank_out": spec.platform.bank(1),
+            "bank_in": spec.platform.bank(Platform.inputBank), "bank_out": spec.platform.bank(Platform.outputBank),
             "in_words": "\(spec.inWords)", "out_words": "\(spec.outWords)",
             "in_bits": "\(spec.inputFormat.width)", "out_bits": "\(spec.resultFormat.width)",
             "hls_command": hlsCommand,

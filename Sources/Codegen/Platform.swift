@@ -23,6 +23,10 @@ public struct Platform: Sendable, Hashable, CustomStringConvertible {
     /// The platform's default kernel clock in MHz (used when the config gives no clock period).
     public let defaultClockMHz: Int
 
+    /// The banks the first compute unit's input and output memory arguments go to (link configs and
+    /// the emulated device's xclbin both follow this; compute unit i uses 2i + these).
+    public static let inputBank = 0, outputBank = 1
+
     /// The v++ name of memory bank `index`: DDR[i] or HBM[i].
     public func bank(_ index: Int) -> String { "\(memory.rawValue)[\(index)]" }
 

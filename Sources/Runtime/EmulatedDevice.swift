@@ -75,23 +75,27 @@ public struct EmulatedDesign: Sendable {
     }
 
     /// The design `fpgarun build --target csim` describes for `library` with `computeUnits` CUs per
-    /// kernel: input in bank 0, output in bank 1 (as the link configs map them).
+    /// kernel, banks as its xclbin maps them (CU i: input in bank 2i, output in 2i + 1).
     public static func standard(library: CSimLibrary, computeUnits: Int = 1, uuid: UUID = UUID()) -> EmulatedDesign {
         let p = library.project
         var kernels: [EmulatedKernelSpec] = []
-        func spec(_ suffix: String, _ role: EmulatedRole, _ banks: [Int?]) {
+        func spec(_ suffix: String, _ role: EmulatedRole, input: Int?, output: Int?) {
+            func bank(_ cu: Int, _ arg: Int) -> Int? {
+                arg == input ? 2 * cu + Platform.inputBank : arg == output ? 2 * cu + Platform.outputBank : nil
+            }
             kernels.append(EmulatedKernelSpec(
                 name: "\(p)_\(suffix)", role: role,
                 computeUnits: (1...computeUnits).map { "\(p)_\(suffix)_\($0)" },
-                banks: Array(repeating: banks, count: computeUnits)))
+                banks: (0..<computeUnits).map { cu in (0..<role.argumentCount).map { bank(cu, $0) } }))
         }
-        if library.interfaces.contains(.mm) { spec("mm", .mm, [0, 1, nil]) }
+        if library.interfaces.contains(.mm) { spec("mm", .mm, input: 0, output: 1) }
         if library.interfaces.contains(.axis) {
-            spec("mm2s", .mm2s, [0, nil, nil])
-            spec("axis", .axis, [nil, nil, nil])
-            spec("s2mm", .s2mm, [nil, 1, nil])
+            spec("mm2s", .mm2s, input: 0, output: nil)
+            spec("axis", .axis, input: nil, output: nil)
+            spec("s2mm", .s2mm, input: nil, output: 1)
         }
-        return EmulatedDesign(uuid: uuid, platform: "emulated", library: library, banks: ["DDR[0]", "DDR[1]"], kernels: kernels)
+        return EmulatedDesign(uuid: uuid, platform: "emulated", library: library,
+                              banks: (0..<(2 * computeUnits)).map { "DDR[\($0)]" }, kernels: kernels)
     }
 }
 
