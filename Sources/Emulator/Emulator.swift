@@ -160,7 +160,8 @@ public final class Emulator: Sendable {
     private func runTile(_ n: Int, input: UnsafePointer<Double>, arena: UnsafeMutablePointer<Int64>) {
         let inBase = arena + offsets[graph.input] * tile
         let fmt = inputFormat
-        for i in 0..<(n * inputSize) { inBase[i] = fmt.quantize64(input[i]) }
+        fmt.quantize64(UnsafeBufferPointer(start: input, count: n * inputSize),
+                       into: UnsafeMutableBufferPointer(start: inBase, count: n * inputSize))
         let scratch = arena + arenaPerSample * tile
         withUnsafeTemporaryAllocation(of: UnsafePointer<Int64>.self, capacity: 2) { ptrs in
             for step in steps {

@@ -18,6 +18,8 @@ public final class NPYStreamWriter {
     private var fd: Int32
     private var written = 0
     private var committed = false
+    /// Bytes written since writeback was last started.
+    private var unflushed = 0
 
     /// Opens a temporary file beside `path` and writes the header for `shape`.
     public init(path: String, dtype: NPYDType, shape: [Int]) throws {
@@ -47,6 +49,14 @@ public final class NPYStreamWriter {
         guard elements <= remaining else { throw NPYError(path, "more elements written than shape \(shape) holds") }
         try writeAll(bytes)
         written += elements
+        // Start the kernel's writeback of what is written so far (POSIX_FADV_DONTNEED writes dirty
+        // pages out asynchronously on Linux), so commit's fsync finds little left to do: it cost
+        // ~0.1 s at the end of a 40 MB output otherwise.
+        unflushed += bytes.count
+        if unflushed >= 1 << 20 {
+            _ = posix_fadvise(fd, 0, 0, Int32(POSIX_FADV_DONTNEED))
+            unflushed = 0
+        }
     }
 
     /// Appends Double values, converting to the writer's float dtype.

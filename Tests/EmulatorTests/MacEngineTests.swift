@@ -2,7 +2,7 @@ import FixedPoint
 import Testing
 @testable import Emulator
 
-// The Dense/Conv fast paths (Int16/Int32 SIMD, Int64) against the exact path, which replays every
+// The Dense/Conv fast paths (wrap16, Int16/Int32 SIMD, Int64) against the exact path, which replays every
 // cast with FixedCast (and is itself held to hls4ml's C-sim by the goldens). Random formats, weights
 // and inputs; the fast paths must agree bit for bit whenever the engine picks them.
 
@@ -43,7 +43,7 @@ import Testing
             for p in try Self.compare(seed: seed) { used[p, default: 0] += 1 }
         }
         // Every fast path must have been exercised.
-        for p in [MacEngine.Path.int16, .int32, .int64] {
+        for p in [MacEngine.Path.wrap16, .int16, .int32, .int64] {
             #expect(used[p, default: 0] >= 20, "path \(p) ran \(used[p, default: 0]) times")
         }
     }
@@ -66,7 +66,7 @@ import Testing
         }
         let exact = try engine([])
         #expect(exact.path == .exact)
-        let candidates = try [engine([.int16, .int32, .int64]), engine([.int32]), engine([.int64])]
+        let candidates = try [engine([.wrap16, .int16, .int32, .int64]), engine([.int16]), engine([.int32]), engine([.int64])]
         // Half the cases read through a gather table with padding (-1), as Conv does.
         let useGather = seed % 2 == 1
         let source = 2 * nIn
@@ -114,7 +114,7 @@ import Testing
             let e = try MacEngine(nIn: nIn, nOut: nOut, weights: weights, bias: biases, input: input, weight: weight,
                                   biasFormat: accum, accum: accum, result: result,
                                   steps: AccumulationOrder.steps(.latency, reuse: 1, nIn: nIn, nOut: nOut), layer: "t")
-            guard e.path == .int16 else { continue }
+            guard e.path == .int16 || e.path == .wrap16 else { continue }
             tested += 1
             let x = (0..<inSize).map { _ in rng.raw(input) }
             let gather = (0..<(pixels * nIn)).map { _ in rng.int(0...5) == 0 ? Int32(-1) : Int32(rng.int(0...(inSize - 1))) }
@@ -144,6 +144,51 @@ import Testing
         #expect(tested >= 50, "only \(tested) configurations took the Int16 path")
     }
 
+    /// Every way wrap16 takes accum_t's bits from the product (left shift, split halves, high half,
+    /// all shifted out) against the exact path, with extreme and random values.
+    @Test func wrap16EveryModeAgreesWithExact() throws {
+        let f16 = try FixedFormat(parsing: "ap_fixed<16,6>")
+        // Product of two ap_fixed<16,6> has 20 fraction bits; accum_t's F sets the shift.
+        let cases: [(String, String)] = [
+            ("ap_fixed<16,-4>", "low(0)"), ("ap_fixed<16,-8>", "low(4)"), ("ap_fixed<16,6>", "split(10)"),
+            ("ap_fixed<16,11>", "split(15)"), ("ap_fixed<16,12>", "high(0)"), ("ap_fixed<16,15>", "high(3)"),
+            ("ap_fixed<16,26>", "high(14)"),
+            ("ap_fixed<16,40>", "high(15)"), ("ap_fixed<16,-20>", "zero"), ("ap_ufixed<13,5>", "split(12)"),
+            ("ap_fixed<9,3>", "split(14)"),
+        ]
+        var rng = Rng(state: 99)
+        for (accumText, mode) in cases {
+            let accum = try FixedFormat(parsing: accumText)
+            let nIn = 37, nOut = 83
+            let weights = (0..<(nIn * nOut)).map { _ in rng.raw(f16) }
+            let biases = (0..<nOut).map { _ in rng.raw(f16) }
+            let steps = try AccumulationOrder.steps(.latency, reuse: 1, nIn: nIn, nOut: nOut)
+            func engine(_ allowed: Set<MacEngine.Path>) throws -> MacEngine {
+                try MacEngine(nIn: nIn, nOut: nOut, weights: weights, bias: biases, input: f16, weight: f16, biasFormat: f16,
+                              accum: accum, result: f16, steps: steps, layer: "t", allowed: allowed)
+            }
+            let fast = try engine([.wrap16]), exact = try engine([])
+            #expect(fast.path == .wrap16 && "\(fast.wrap16Mode)" == mode, "\(accumText): \(fast.path) \(fast.wrap16Mode)")
+            var scratch = [Int64](repeating: 0, count: fast.scratchCount)
+            var want = [Int64](repeating: 0, count: nOut), got = want
+            for _ in 0..<20 {
+                let x = (0..<nIn).map { _ in rng.raw(f16) }
+                for (e, o) in [(exact, 0), (fast, 1)] {
+                    x.withUnsafeBufferPointer { xb in
+                        scratch.withUnsafeMutableBufferPointer { sb in
+                            if o == 0 {
+                                want.withUnsafeMutableBufferPointer { e.run(x: xb.baseAddress!, gather: nil, out: $0.baseAddress!, scratch: sb.baseAddress!) }
+                            } else {
+                                got.withUnsafeMutableBufferPointer { e.run(x: xb.baseAddress!, gather: nil, out: $0.baseAddress!, scratch: sb.baseAddress!) }
+                            }
+                        }
+                    }
+                }
+                #expect(got == want, "\(accumText)")
+            }
+        }
+    }
+
     @Test func pathSelection() throws {
         let f16 = try FixedFormat(parsing: "ap_fixed<16,6>")
         let steps = try AccumulationOrder.steps(.latency, reuse: 1, nIn: 4, nOut: 3)
@@ -152,14 +197,17 @@ import Testing
                           weight: f16, biasFormat: f16, accum: FixedFormat(parsing: accum), result: f16,
                           steps: resourceSteps ?? steps, layer: "t").path
         }
-        #expect(try path(accum: "ap_fixed<16,6>") == .int16)
+        #expect(try path(accum: "ap_fixed<16,6>") == .wrap16)
+        #expect(try path(accum: "ap_fixed<12,6>") == .wrap16)
+        #expect(try path(accum: "ap_ufixed<16,6>") == .wrap16)
         #expect(try path(accum: "ap_fixed<16,6,AP_RND>") == .int16)
+        #expect(try path(accum: "ap_fixed<17,6>") == .int16)
         #expect(try path(accum: "ap_fixed<40,16>") == .int64)
         #expect(try path(accum: "ap_fixed<16,6,AP_TRN,AP_SAT>") == .exact)
         #expect(try path(accum: "ap_fixed<16,6,AP_RND_CONV>") == .exact)
         // A resource walk is order-free with a wrapping accumulator.
         let resource = try AccumulationOrder.steps(.denseResource, reuse: 2, nIn: 4, nOut: 3)
-        #expect(try path(accum: "ap_fixed<16,6>", resourceSteps: resource) == .int16)
+        #expect(try path(accum: "ap_fixed<16,6>", resourceSteps: resource) == .wrap16)
     }
 
     @Test func resourceOrderMatchesHls4mlLoops() throws {

@@ -76,7 +76,7 @@ struct ConvKernel: LayerKernel {
         let engine = try MacEngine(
             nIn: nIn, nOut: c.filters, weights: w, bias: b, input: ctx.inputFormat, weight: wf, biasFormat: bf,
             accum: af, result: ctx.resultFormat, steps: steps, layer: ctx.node.name)
-        let byPixels = engine.path == .int16 && c.filters < 16
+        let byPixels = !engine.weights16.isEmpty && c.filters < 16
         return ConvKernel(
             engine: engine, gather: gather,
             gatherT: byPixels ? MacEngine.transposedGather(gather, pixels: outH * outW, nIn: nIn, inSize: inH * inW * ch) : [],

@@ -18,13 +18,17 @@ import FixedPoint
 // - int16: int32 with inputs and weights that fit Int16, stored as Int16: sign-extended 16×16-bit
 //   products compile to pmullw/pmulhw on baseline x86-64, which has no 32-bit lane multiply.
 //   Conv with few filters vectorises over pixels instead (runPixels).
+// - wrap16: accum_t of at most 16 bits with AP_TRN (or a left shift): only bits rs..rs+15 of each
+//   32-bit product matter, so the whole product-cast-add runs on Int16 lanes, twice as many per
+//   register as int16's Int32 accumulators: the product's low and high halves (pmullw, pmulhw) are
+//   shifted together, and the 16-bit lane sums wrap exactly as accum_t does (W <= 16).
 // - int64: the same on Int64 (scalar).
 // Otherwise (saturating accum_t, other rounding modes, ap_int accum_t with a right shift, or an
 // irregular resource walk) the exact path replays hls4ml's steps in order with FixedCast on Int128.
 
 /// A matrix-vector product with hls4ml's Dense/Conv numerics, precomputed for one layer.
 struct MacEngine: Sendable {
-    enum Path: Sendable { case int16, int32, int64, exact }
+    enum Path: Sendable { case wrap16, int16, int32, int64, exact }
 
     let nIn: Int
     let nOut: Int
@@ -32,6 +36,11 @@ struct MacEngine: Sendable {
 
     // Fast paths: weights in Keras [in][out] layout, bias already cast to accum_t (wrapped raw).
     let weights16: [Int16]
+    /// wrap16: weights `[nIn][nOutPadded]` (zero padding), bias cast to accum_t and wrapped to 16 bits.
+    let weightsWrap16: [Int16]
+    let biasWrap16: [Int16]
+    let nOutPadded: Int
+    let wrap16Mode: Wrap16Mode
     let weights32: [Int32]
     let bias32: [Int32]
     let weights64: [Int64]
@@ -54,14 +63,26 @@ struct MacEngine: Sendable {
     let sumToAccum: FixedCast
     let biasAccum: [Int64]
 
+    /// How wrap16 takes accum_t's 16 bits out of a product's two halves.
+    enum Wrap16Mode: Sendable {
+        /// (p << ls) mod 2^16: the low half shifted left (ls < 16).
+        case low(Int16)
+        /// (p >> rs) mod 2^16 for 0 < rs < 16: high half << (16 - rs) | low half >>> rs.
+        case split(Int16)
+        /// (p >> rs) mod 2^16 for rs >= 16: the high half >> (rs - 16), at most 15.
+        case high(Int16)
+        /// ls >= 16: every product wraps to zero.
+        case zero
+    }
+
     /// Int64 scratch elements one `run` needs.
-    var scratchCount: Int { nIn + nOut }
+    var scratchCount: Int { nIn + nOut + 8 }
 
     /// Precomputes a layer: `weights` raw in `weight` format, `[nIn][nOut]`; `bias` raw in `bias`.
     /// `allowed` limits the fast paths (tests compare each against the exact path).
     init(nIn: Int, nOut: Int, weights: [Int64], bias: [Int64], input: FixedFormat, weight: FixedFormat,
          biasFormat: FixedFormat, accum: FixedFormat, result: FixedFormat, steps: [AccumulationStep],
-         layer: String, allowed: Set<Path> = [.int16, .int32, .int64]) throws {
+         layer: String, allowed: Set<Path> = [.wrap16, .int16, .int32, .int64]) throws {
         precondition(weights.count == nIn * nOut && bias.count == nOut)
         guard accum.fitsInt64 else {
             throw EmulatorError(layer: layer, "accum_t \(accum) is wider than the emulator's 64-bit values")
@@ -112,7 +133,13 @@ struct MacEngine: Sendable {
         let can16 = can32 && input.minRaw >= Int128(Int16.min) && input.maxRaw <= Int128(Int16.max)
             && weights.allSatisfy { $0 >= Int64(Int16.min) && $0 <= Int64(Int16.max) }
         let can64 = fast && (rightShift == 0 || maxProduct <= Int128(Int64.max))
-        if can16 && allowed.contains(.int16) {
+        // Any product of two Int16 fits 32 bits, so the halves are exact whatever the shift.
+        let canWrap16 = wraps && plain && accum.width <= 16 && halfValue == 0 && roundingOK
+            && input.minRaw >= Int128(Int16.min) && input.maxRaw <= Int128(Int16.max)
+            && weights.allSatisfy { $0 >= Int64(Int16.min) && $0 <= Int64(Int16.max) }
+        if canWrap16 && allowed.contains(.wrap16) {
+            path = .wrap16
+        } else if can16 && allowed.contains(.int16) {
             path = .int16
         } else if can32 && allowed.contains(.int32) {
             path = .int32
@@ -121,9 +148,27 @@ struct MacEngine: Sendable {
         } else {
             path = .exact
         }
-        weights16 = path == .int16 ? weights.map { Int16(truncatingIfNeeded: $0) } : []
+        // wrap16 keeps the int16 tables too: Conv's pixel form (runPixels) uses them.
+        let int16Tables = (path == .int16 || path == .wrap16) && can16
+        weights16 = int16Tables ? weights.map { Int16(truncatingIfNeeded: $0) } : []
         weights32 = path == .int32 ? weights.map { Int32(truncatingIfNeeded: $0) } : []
-        bias32 = path == .int32 || path == .int16 ? biasAccum.map { Int32(truncatingIfNeeded: $0) } : []
+        bias32 = path == .int32 || int16Tables ? biasAccum.map { Int32(truncatingIfNeeded: $0) } : []
+        let padded = (nOut + 7) & ~7
+        nOutPadded = padded
+        if path == .wrap16 {
+            var w = [Int16](repeating: 0, count: nIn * padded)
+            for i in 0..<nIn {
+                for o in 0..<nOut { w[i * padded + o] = Int16(truncatingIfNeeded: weights[i * nOut + o]) }
+            }
+            weightsWrap16 = w
+            let b = biasAccum
+            biasWrap16 = (0..<padded).map { $0 < nOut ? Int16(truncatingIfNeeded: b[$0]) : 0 }
+        } else {
+            weightsWrap16 = []
+            biasWrap16 = []
+        }
+        let rs = rightShift, ls = leftShift
+        wrap16Mode = ls >= 16 ? .zero : ls > 0 || rs == 0 ? .low(Int16(ls)) : rs < 16 ? .split(Int16(rs)) : .high(Int16(min(rs - 16, 15)))
         weights64 = path == .int64 ? weights : []
         bias64 = path == .int64 ? biasAccum : []
         if path == .exact {
@@ -135,6 +180,13 @@ struct MacEngine: Sendable {
             stepInput = []
             stepWeight = []
         }
+    }
+
+    /// 1 when `v` is nonzero, else 0, as arithmetic: LLVM turns `v != 0 ? 1 : 0` into a branch here,
+    /// which mispredicts on ReLU outputs (measured: the compaction loop took 45% of a Dense layer).
+    @inline(__always)
+    static func isNonzero(_ v: Int16) -> Int {
+        Int(truncatingIfNeeded: (UInt32(UInt16(bitPattern: v)) &+ 0xFFFF) &>> 16)
     }
 
     /// The wrapped accumulator as a canonical accum_t raw value.
@@ -149,6 +201,7 @@ struct MacEngine: Sendable {
     func run(x: UnsafePointer<Int64>, gather: UnsafePointer<Int32>?, out: UnsafeMutablePointer<Int64>,
              scratch: UnsafeMutablePointer<Int64>) {
         switch path {
+        case .wrap16: runWrap16(x: x, gather: gather, out: out, scratch: scratch)
         case .int16: run16(x: x, gather: gather, out: out, scratch: scratch)
         case .int32: run32(x: x, gather: gather, out: out, scratch: scratch)
         case .int64: run64(x: x, gather: gather, out: out, scratch: scratch)
@@ -159,9 +212,19 @@ struct MacEngine: Sendable {
     /// y[o] = result(canonical accumulator): the common casts as branch-free loops (the mode switch
     /// hoisted out), anything else through FixedCast.
     @inline(__always)
-    private func finish(_ acc: UnsafeMutablePointer<Int32>, _ out: UnsafeMutablePointer<Int64>) {
+    private func finish<T: FixedWidthInteger>(_ acc: UnsafeMutablePointer<T>, _ out: UnsafeMutablePointer<Int64>) {
         let nOut = self.nOut
         let e = Int64(accumExtend)
+        if toResult.isIdentity && accumSigned {
+            // accum_t == result_t (hls4ml's default): only the sign extension from W bits, none at
+            // all when W is the accumulator's own width.
+            if accumExtend == 64 - T.bitWidth {
+                for o in 0..<nOut { out[o] = Int64(acc[o]) }
+            } else {
+                for o in 0..<nOut { out[o] = (Int64(acc[o]) &<< e) &>> e }
+            }
+            return
+        }
         guard let c = toResult.simple, accumSigned else {
             for o in 0..<nOut { out[o] = toResult.apply(canonical(Int64(acc[o]))) }
             return
@@ -212,7 +275,7 @@ struct MacEngine: Sendable {
     /// `gatherT` comes from `transposedGather`; writes `out[p · nOut + f]`.
     func runPixels(x: UnsafePointer<Int64>, inSize: Int, gatherT: UnsafePointer<Int32>, pixels: Int,
                    out: UnsafeMutablePointer<Int64>, scratch: UnsafeMutablePointer<Int64>) {
-        precondition(path == .int16, "runPixels needs the Int16 path")
+        precondition(!weights16.isEmpty, "runPixels needs the Int16 tables")
         let nIn = self.nIn, nOut = self.nOut, pp = Self.paddedPixels(pixels)
         scratch.withMemoryRebound(to: Int16.self, capacity: nIn * pp + inSize + 1) { s16 in
             // The sample as Int16 with a zero slot at the end, then the transposed im2col by table.
@@ -249,6 +312,120 @@ struct MacEngine: Sendable {
         }
     }
 
+    private func runWrap16(x: UnsafePointer<Int64>, gather: UnsafePointer<Int32>?, out: UnsafeMutablePointer<Int64>,
+                           scratch: UnsafeMutablePointer<Int64>) {
+        let nIn = self.nIn, padded = nOutPadded
+        scratch.withMemoryRebound(to: Int32.self, capacity: 2 * (nIn + nOut + 8)) { s32 in
+            // rows[nIn] (weight-row offsets of the nonzero inputs) | xv[nIn] as Int16 | acc[padded] as Int16.
+            let rows = s32
+            (s32 + nIn).withMemoryRebound(to: Int16.self, capacity: nIn + padded) { s16 in
+                let xv = s16, acc = s16 + nIn
+                // Branch-free compaction of the nonzero inputs (see run16).
+                var count = 0
+                if let g = gather {
+                    for i in 0..<nIn {
+                        let k = Int(g[i])
+                        let v = k < 0 ? 0 : Int16(truncatingIfNeeded: x[k])
+                        xv[count] = v
+                        rows[count] = Int32(truncatingIfNeeded: i &* padded)
+                        count &+= Self.isNonzero(v)
+                    }
+                } else {
+                    for i in 0..<nIn {
+                        let v = Int16(truncatingIfNeeded: x[i])
+                        xv[count] = v
+                        rows[count] = Int32(truncatingIfNeeded: i &* padded)
+                        count &+= Self.isNonzero(v)
+                    }
+                }
+                weightsWrap16.withUnsafeBufferPointer { wb in
+                    biasWrap16.withUnsafeBufferPointer { bb in
+                        let w = wb.baseAddress!, b = bb.baseAddress!, mode = wrap16Mode
+                        // Register blocking: 64 outputs (8 SSE registers) stay in Int16 lanes over all inputs,
+                        // so each input is broadcast once per 64 outputs.
+                        var o = 0
+                        while o + 64 <= padded {
+                            Self.blockWrap16x4(o, count, xv, rows, w, b, acc, mode)
+                            o += 64
+                        }
+                        while o + 16 <= padded {
+                            Self.blockWrap16(SIMD16<Int16>.self, o, count, xv, rows, w, b, acc, mode)
+                            o += 16
+                        }
+                        if o + 8 <= padded {
+                            Self.blockWrap16(SIMD8<Int16>.self, o, count, xv, rows, w, b, acc, mode)
+                        }
+                    }
+                }
+                finish(acc, out)
+            }
+        }
+    }
+
+    /// One product's accum_t bits, per mode (see Wrap16Mode).
+    @inline(__always)
+    private static func wrap16Term<V: Int16Lanes>(_ xb: V, _ wv: V, _ mode: Wrap16Mode) -> V {
+        switch mode {
+        case .low(let ls): return (xb &* wv) &<< ls
+        case .split(let rs): return (V.multiplyHigh(xb, wv) &<< (16 - rs)) | V.shiftRightLogical(xb &* wv, rs)
+        case .high(let s): return V.multiplyHigh(xb, wv) &>> s
+        case .zero: return V()
+        }
+    }
+
+    /// Outputs `o..<o+64` as four SIMD16 accumulators (Swift's SIMD64 does not lower to vector code).
+    @inline(__always)
+    private static func blockWrap16x4(
+        _ o: Int, _ count: Int, _ xv: UnsafeMutablePointer<Int16>, _ rows: UnsafeMutablePointer<Int32>,
+        _ w: UnsafePointer<Int16>, _ b: UnsafePointer<Int16>, _ acc: UnsafeMutablePointer<Int16>, _ mode: Wrap16Mode
+    ) {
+        typealias V = SIMD16<Int16>
+        @inline(__always) func load(_ p: UnsafePointer<Int16>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+        var a0 = load(b + o), a1 = load(b + o + 16), a2 = load(b + o + 32), a3 = load(b + o + 48)
+        @inline(__always) func run(_ m: Wrap16Mode) {
+            for k in 0..<count {
+                let xb = V(repeating: xv[k]), r = w + Int(rows[k]) + o
+                a0 &+= wrap16Term(xb, load(r), m)
+                a1 &+= wrap16Term(xb, load(r + 16), m)
+                a2 &+= wrap16Term(xb, load(r + 32), m)
+                a3 &+= wrap16Term(xb, load(r + 48), m)
+            }
+        }
+        // One loop per mode, so the mode test is not in the loop.
+        switch mode {
+        case .low: run(mode)
+        case .split: run(mode)
+        case .high: run(mode)
+        case .zero: break
+        }
+        for (j, a) in [a0, a1, a2, a3].enumerated() { UnsafeMutableRawPointer(acc + o + 16 * j).storeBytes(of: a, as: V.self) }
+    }
+
+    /// Outputs `o..<o+V.scalarCount` on Int16 lanes: acc = bias + Σ accum_t-bits of x_k·w_ko, wrapping.
+    @inline(__always)
+    private static func blockWrap16<V: Int16Lanes>(
+        _: V.Type, _ o: Int, _ count: Int, _ xv: UnsafeMutablePointer<Int16>, _ rows: UnsafeMutablePointer<Int32>,
+        _ w: UnsafePointer<Int16>, _ b: UnsafePointer<Int16>, _ acc: UnsafeMutablePointer<Int16>, _ mode: Wrap16Mode
+    ) {
+        var a = UnsafeRawPointer(b + o).loadUnaligned(as: V.self)
+        @inline(__always) func weights(_ k: Int) -> V { UnsafeRawPointer(w + Int(rows[k]) + o).loadUnaligned(as: V.self) }
+        switch mode {
+        case .low(let ls):
+            for k in 0..<count { a &+= (V(repeating: xv[k]) &* weights(k)) &<< ls }
+        case .split(let rs):
+            let up = 16 - rs
+            for k in 0..<count {
+                let xb = V(repeating: xv[k]), wv = weights(k)
+                a &+= (V.multiplyHigh(xb, wv) &<< up) | V.shiftRightLogical(xb &* wv, rs)
+            }
+        case .high(let s):
+            for k in 0..<count { a &+= V.multiplyHigh(V(repeating: xv[k]), weights(k)) &>> s }
+        case .zero:
+            break
+        }
+        UnsafeMutableRawPointer(acc + o).storeBytes(of: a, as: V.self)
+    }
+
     private func run16(x: UnsafePointer<Int64>, gather: UnsafePointer<Int32>?, out: UnsafeMutablePointer<Int64>,
                        scratch: UnsafeMutablePointer<Int64>) {
         let nIn = self.nIn, nOut = self.nOut
@@ -266,14 +443,14 @@ struct MacEngine: Sendable {
                         let v = k < 0 ? 0 : Int16(truncatingIfNeeded: x[k])
                         xv[count] = v
                         rows[count] = Int32(truncatingIfNeeded: i &* nOut)
-                        count &+= v != 0 ? 1 : 0
+                        count &+= Self.isNonzero(v)
                     }
                 } else {
                     for i in 0..<nIn {
                         let v = Int16(truncatingIfNeeded: x[i])
                         xv[count] = v
                         rows[count] = Int32(truncatingIfNeeded: i &* nOut)
-                        count &+= v != 0 ? 1 : 0
+                        count &+= Self.isNonzero(v)
                     }
                 }
                 weights16.withUnsafeBufferPointer { wb in
@@ -493,5 +670,56 @@ extension SIMD8: WidenedLanes where Scalar == Int32 {
 extension SIMD4: WidenedLanes where Scalar == Int32 {
     @inline(__always) init(widening n: SIMD4<Int16>) {
         self.init(Int32(n[0]), Int32(n[1]), Int32(n[2]), Int32(n[3]))
+    }
+}
+
+/// Int16 SIMD lanes with the two operations Swift's SIMD types lack: the high half of the 32-bit
+/// product (LLVM turns the widen-multiply-shift-narrow below into pmulhw) and a logical right shift.
+protocol Int16Lanes: SIMD where Scalar == Int16 {
+    static func multiplyHigh(_ a: Self, _ b: Self) -> Self
+    static func shiftRightLogical(_ a: Self, _ n: Int16) -> Self
+}
+
+extension SIMD8: Int16Lanes where Scalar == Int16 {
+    @inline(__always) static func multiplyHigh(_ a: Self, _ b: Self) -> Self {
+        let p = SIMD8<Int32>(widening: a) &* SIMD8<Int32>(widening: b)
+        return Self(Int16(truncatingIfNeeded: p[0] &>> 16), Int16(truncatingIfNeeded: p[1] &>> 16),
+                    Int16(truncatingIfNeeded: p[2] &>> 16), Int16(truncatingIfNeeded: p[3] &>> 16),
+                    Int16(truncatingIfNeeded: p[4] &>> 16), Int16(truncatingIfNeeded: p[5] &>> 16),
+                    Int16(truncatingIfNeeded: p[6] &>> 16), Int16(truncatingIfNeeded: p[7] &>> 16))
+    }
+
+    @inline(__always) static func shiftRightLogical(_ a: Self, _ n: Int16) -> Self {
+        Self(truncatingIfNeeded: SIMD8<UInt16>(truncatingIfNeeded: a) &>> UInt16(truncatingIfNeeded: n))
+    }
+}
+
+extension SIMD16: Int16Lanes where Scalar == Int16 {
+    @inline(__always) static func multiplyHigh(_ a: Self, _ b: Self) -> Self {
+        Self(lowHalf: .multiplyHigh(a.lowHalf, b.lowHalf), highHalf: .multiplyHigh(a.highHalf, b.highHalf))
+    }
+
+    @inline(__always) static func shiftRightLogical(_ a: Self, _ n: Int16) -> Self {
+        Self(lowHalf: .shiftRightLogical(a.lowHalf, n), highHalf: .shiftRightLogical(a.highHalf, n))
+    }
+}
+
+extension SIMD32: Int16Lanes where Scalar == Int16 {
+    @inline(__always) static func multiplyHigh(_ a: Self, _ b: Self) -> Self {
+        Self(lowHalf: .multiplyHigh(a.lowHalf, b.lowHalf), highHalf: .multiplyHigh(a.highHalf, b.highHalf))
+    }
+
+    @inline(__always) static func shiftRightLogical(_ a: Self, _ n: Int16) -> Self {
+        Self(lowHalf: .shiftRightLogical(a.lowHalf, n), highHalf: .shiftRightLogical(a.highHalf, n))
+    }
+}
+
+extension SIMD64: Int16Lanes where Scalar == Int16 {
+    @inline(__always) static func multiplyHigh(_ a: Self, _ b: Self) -> Self {
+        Self(lowHalf: .multiplyHigh(a.lowHalf, b.lowHalf), highHalf: .multiplyHigh(a.highHalf, b.highHalf))
+    }
+
+    @inline(__always) static func shiftRightLogical(_ a: Self, _ n: Int16) -> Self {
+        Self(lowHalf: .shiftRightLogical(a.lowHalf, n), highHalf: .shiftRightLogical(a.highHalf, n))
     }
 }
