@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 import FixedPoint
 import Graph
 
@@ -69,40 +70,58 @@ public final class Emulator: Sendable {
     public func run(input: UnsafePointer<Double>, samples: Int, rawOutput: UnsafeMutablePointer<Int64>, threads: Int = 1) {
         // Workers write disjoint ranges of the caller's buffers.
         nonisolated(unsafe) let input = input, rawOutput = rawOutput
-        forEachRange(samples: samples, threads: threads) { range in
-            self.runRange(range, input: input, rawOutput: rawOutput)
+        forEachBlock(samples: samples, threads: threads) { range, arena in
+            self.runRange(range, input: input, rawOutput: rawOutput, arena: arena)
         }
     }
 
     /// Like `run(input:samples:rawOutput:threads:)`, writing output values as Double (exact for
-    /// output formats of up to 53 significant bits). Each worker converts its own range.
+    /// output formats of up to 53 significant bits). Each worker converts its own blocks.
     public func run(input: UnsafePointer<Double>, samples: Int, output: UnsafeMutablePointer<Double>, threads: Int = 1) {
         let outSize = outputSize
-        nonisolated(unsafe) let raw = UnsafeMutablePointer<Int64>.allocate(capacity: max(1, samples * outSize))
-        defer { raw.deallocate() }
         let scale = Double(sign: .plus, exponent: -outputFormat.fractionBits, significand: 1)
+        let outBase = offsets[graph.output] * tile
         // Workers write disjoint ranges of the caller's buffers.
         nonisolated(unsafe) let input = input, output = output
-        forEachRange(samples: samples, threads: threads) { range in
-            self.runRange(range, input: input, rawOutput: raw)
-            for i in (range.lowerBound * outSize)..<(range.upperBound * outSize) { output[i] = Double(raw[i]) * scale }
+        forEachBlock(samples: samples, threads: threads) { range, arena in
+            var start = range.lowerBound
+            while start < range.upperBound {
+                let n = min(self.tile, range.upperBound - start)
+                self.runTile(n, input: input + start * self.inputSize, arena: arena)
+                let raw = arena + outBase, o = output + start * outSize
+                for i in 0..<(n * outSize) { o[i] = Double(raw[i]) * scale }
+                start += n
+            }
         }
     }
 
-    /// Splits `samples` into contiguous, tile-aligned ranges, one per worker (each runs whole tiles
-    /// but the last), and runs `body` on each, in parallel when there is more than one.
-    private func forEachRange(samples: Int, threads: Int, _ body: @Sendable (Range<Int>) -> Void) {
-        let workers = max(1, min(threads, (samples + tile - 1) / tile))
-        if workers == 1 {
-            body(0..<samples)
-            return
+    /// Samples a worker takes at a time: small enough to balance the workers' loads, large enough
+    /// that taking one costs nothing.
+    private var blockSamples: Int { tile * 16 }
+
+    /// Runs `body` on consecutive blocks of `samples`, each worker with its own arena, taking the
+    /// next block from a shared counter (a worker slowed by the machine takes fewer blocks instead
+    /// of holding the others at the end of a fixed split). Every block but the last is whole tiles.
+    private func forEachBlock(samples: Int, threads: Int, _ body: @Sendable (Range<Int>, UnsafeMutablePointer<Int64>) -> Void) {
+        let block = blockSamples
+        let blocks = (samples + block - 1) / block
+        let workers = max(1, min(threads, blocks))
+        let next = Atomic<Int>(0)
+        let arenaCount = arenaPerSample * tile + scratchPerTile
+        @Sendable func work() {
+            let arena = UnsafeMutablePointer<Int64>.allocate(capacity: arenaCount)
+            arena.initialize(repeating: 0, count: arenaCount)
+            defer { arena.deallocate() }
+            while true {
+                let b = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                if b >= blocks { break }
+                body((b * block)..<min(samples, (b + 1) * block), arena)
+            }
         }
-        let tiles = (samples + tile - 1) / tile
-        let tilesPerWorker = (tiles + workers - 1) / workers
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            let lo = min(samples, w * tilesPerWorker * tile)
-            let hi = min(samples, (w + 1) * tilesPerWorker * tile)
-            if lo < hi { body(lo..<hi) }
+        if workers == 1 {
+            work()
+        } else {
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in work() }
         }
     }
 
@@ -141,10 +160,8 @@ public final class Emulator: Sendable {
         }
     }
 
-    private func runRange(_ range: Range<Int>, input: UnsafePointer<Double>, rawOutput: UnsafeMutablePointer<Int64>) {
-        let arena = UnsafeMutablePointer<Int64>.allocate(capacity: arenaPerSample * tile + scratchPerTile)
-        arena.initialize(repeating: 0, count: arenaPerSample * tile + scratchPerTile)
-        defer { arena.deallocate() }
+    private func runRange(_ range: Range<Int>, input: UnsafePointer<Double>, rawOutput: UnsafeMutablePointer<Int64>,
+                          arena: UnsafeMutablePointer<Int64>) {
         let inSize = inputSize, outSize = outputSize
         let outBase = offsets[graph.output] * tile
         var start = range.lowerBound

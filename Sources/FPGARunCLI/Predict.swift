@@ -65,41 +65,63 @@ struct Predict: ParsableCommand {
         let x = try NPYArray(contentsOf: input)
         let samples = try Self.sampleCount(x, features: emulator.inputSize, shape: graph.nodes[graph.input].shape)
         let writer = try NPYStreamWriter(path: output, dtype: .float64, shape: [samples, emulator.outputSize])
-        let tracer = try trace.map { try Tracer(dir: $0, graph: graph, samples: samples) }
+        let chunk = max(1, min(samples, 1 << 16))
+        let inSize = emulator.inputSize, outSize = emulator.outputSize
+        // A little-endian float64 input is read in place from the mapping (its data is 64-byte aligned).
+        let direct = x.dtype == .float64 && !x.header.bigEndian
+            ? x.rawData.baseAddress?.assumingMemoryBound(to: Double.self) : nil
+        if let trace {
+            return try runTraced(emulator, graph: graph, x: x, samples: samples, writer: writer, dir: trace)
+        }
+        // Chunk k is computed while chunk k-1 is being written.
+        let output = NPYBackgroundWriter(writer, capacity: chunk * outSize)
+        var inBuf = direct == nil ? [Double](repeating: 0, count: chunk * inSize) : []
+        var start = 0
+        while start < samples {
+            let n = min(chunk, samples - start)
+            try output.append { o in
+                if let direct {
+                    emulator.run(input: direct + start * inSize, samples: n, output: o.baseAddress!, threads: threads)
+                } else {
+                    inBuf.withUnsafeMutableBufferPointer { i in
+                        x.copyDoubles(from: start * inSize, count: n * inSize, into: i.baseAddress!)
+                        emulator.run(input: i.baseAddress!, samples: n, output: o.baseAddress!, threads: threads)
+                    }
+                }
+                return n * outSize
+            }
+            start += n
+        }
+        try output.commit()
+    }
+
+    /// `--trace`: the outputs and every layer's values, chunk by chunk on this thread.
+    private func runTraced(_ emulator: Emulator, graph: Graph, x: NPYArray, samples: Int, writer: NPYStreamWriter,
+                           dir: String) throws {
+        let tracer = try Tracer(dir: dir, graph: graph, samples: samples)
         let chunk = max(1, min(samples, 1 << 16))
         var inBuf = [Double](repeating: 0, count: chunk * emulator.inputSize)
         var outBuf = [Double](repeating: 0, count: chunk * emulator.outputSize)
         var start = 0
-        // A little-endian float64 input is read in place from the mapping (its data is 64-byte aligned).
-        let direct = x.dtype == .float64 && !x.header.bigEndian
-            ? x.rawData.baseAddress?.assumingMemoryBound(to: Double.self) : nil
         while start < samples {
             let n = min(chunk, samples - start)
-            if direct == nil || tracer != nil {
-                inBuf.withUnsafeMutableBufferPointer {
-                    x.copyDoubles(from: start * emulator.inputSize, count: n * emulator.inputSize, into: $0.baseAddress!)
-                }
+            inBuf.withUnsafeMutableBufferPointer {
+                x.copyDoubles(from: start * emulator.inputSize, count: n * emulator.inputSize, into: $0.baseAddress!)
             }
-            outBuf.withUnsafeMutableBufferPointer { o in
-                if let direct {
-                    emulator.run(input: direct + start * emulator.inputSize, samples: n, output: o.baseAddress!, threads: threads)
-                } else {
-                    inBuf.withUnsafeBufferPointer { i in
-                        emulator.run(input: i.baseAddress!, samples: n, output: o.baseAddress!, threads: threads)
-                    }
+            inBuf.withUnsafeBufferPointer { i in
+                outBuf.withUnsafeMutableBufferPointer { o in
+                    emulator.run(input: i.baseAddress!, samples: n, output: o.baseAddress!, threads: threads)
                 }
             }
             try outBuf.withUnsafeBufferPointer { try writer.append(UnsafeBufferPointer(rebasing: $0[0..<(n * emulator.outputSize)])) }
-            if let tracer {
-                try inBuf.withUnsafeBufferPointer { i in
-                    try emulator.trace(input: i.baseAddress!, samples: n) { node, values in
-                        try tracer.writers[node].append(values)
-                    }
+            try inBuf.withUnsafeBufferPointer { i in
+                try emulator.trace(input: i.baseAddress!, samples: n) { node, values in
+                    try tracer.writers[node].append(values)
                 }
             }
             start += n
         }
-        try tracer?.commit()
+        try tracer.commit()
         try writer.commit()
     }
 
