@@ -315,56 +315,56 @@ struct MacEngine: Sendable {
     private func runWrap16(x: UnsafePointer<Int64>, gather: UnsafePointer<Int32>?, out: UnsafeMutablePointer<Int64>,
                            scratch: UnsafeMutablePointer<Int64>) {
         let nIn = self.nIn, padded = nOutPadded
-        scratch.withMemoryRebound(to: Int32.self, capacity: 2 * (nIn + nOut + 8)) { s32 in
-            // rows[nIn] (weight-row offsets of the nonzero inputs) | xv[nIn] as Int16 | acc[padded] as Int16.
-            let rows = s32
-            (s32 + nIn).withMemoryRebound(to: Int16.self, capacity: nIn + padded) { s16 in
-                let xv = s16, acc = s16 + nIn
-                // Branch-free compaction of the nonzero inputs (see run16).
-                var count = 0
-                if let g = gather {
-                    for i in 0..<nIn {
-                        let k = Int(g[i])
-                        let v = k < 0 ? 0 : Int16(truncatingIfNeeded: x[k])
-                        xv[count] = v
-                        rows[count] = Int32(truncatingIfNeeded: i &* padded)
-                        count &+= Self.isNonzero(v)
-                    }
-                } else {
-                    for i in 0..<nIn {
-                        let v = Int16(truncatingIfNeeded: x[i])
-                        xv[count] = v
-                        rows[count] = Int32(truncatingIfNeeded: i &* padded)
-                        count &+= Self.isNonzero(v)
-                    }
-                }
-                weightsWrap16.withUnsafeBufferPointer { wb in
-                    biasWrap16.withUnsafeBufferPointer { bb in
-                        let w = wb.baseAddress!, b = bb.baseAddress!, mode = wrap16Mode
-                        // Register blocking: 64 outputs (8 SSE registers) stay in Int16 lanes over all inputs,
-                        // so each input is broadcast once per 64 outputs.
-                        var o = 0
-                        while o + 64 <= padded {
-                            Self.blockWrap16x4(o, count, xv, rows, w, b, acc, mode)
-                            o += 64
-                        }
-                        while o + 16 <= padded {
-                            Self.blockWrap16(SIMD16<Int16>.self, o, count, xv, rows, w, b, acc, mode)
-                            o += 16
-                        }
-                        if o + 8 <= padded {
-                            Self.blockWrap16(SIMD8<Int16>.self, o, count, xv, rows, w, b, acc, mode)
-                        }
-                    }
-                }
-                finish(acc, out)
+        // nz[nIn]: the nonzero inputs, each packed with its weight row's offset (one store per input:
+        // row << 16 | value) | acc[padded] as Int16.
+        let nz = scratch
+        var count = 0
+        // Branch-free compaction (see run16).
+        if let g = gather {
+            for i in 0..<nIn {
+                let k = Int(g[i])
+                let v = k < 0 ? 0 : Int16(truncatingIfNeeded: x[k])
+                nz[count] = Int64(i &* padded) &<< 16 | Int64(UInt16(bitPattern: v))
+                count &+= Self.isNonzero(v)
             }
+        } else {
+            for i in 0..<nIn {
+                let v = Int16(truncatingIfNeeded: x[i])
+                nz[count] = Int64(i &* padded) &<< 16 | Int64(UInt16(bitPattern: v))
+                count &+= Self.isNonzero(v)
+            }
+        }
+        (scratch + nIn).withMemoryRebound(to: Int16.self, capacity: padded) { acc in
+            weightsWrap16.withUnsafeBufferPointer { wb in
+                biasWrap16.withUnsafeBufferPointer { bb in
+                    let w = wb.baseAddress!, b = bb.baseAddress!, mode = wrap16Mode
+                    // Register blocking: up to 64 outputs (8 SSE registers) stay in Int16 lanes over all
+                    // inputs, so each input is unpacked and broadcast once per block.
+                    var o = 0
+                    while o + 64 <= padded {
+                        Self.blockWrap16(o, count, nz, w, b, acc, mode, Lanes64.self)
+                        o += 64
+                    }
+                    if o + 32 <= padded {
+                        Self.blockWrap16(o, count, nz, w, b, acc, mode, Lanes32.self)
+                        o += 32
+                    }
+                    if o + 16 <= padded {
+                        Self.blockWrap16(o, count, nz, w, b, acc, mode, Lanes16.self)
+                        o += 16
+                    }
+                    if o + 8 <= padded {
+                        Self.blockWrap16(o, count, nz, w, b, acc, mode, Lanes8.self)
+                    }
+                }
+            }
+            finish(acc, out)
         }
     }
 
     /// One product's accum_t bits, per mode (see Wrap16Mode).
     @inline(__always)
-    private static func wrap16Term<V: Int16Lanes>(_ xb: V, _ wv: V, _ mode: Wrap16Mode) -> V {
+    static func wrap16Term<V: Int16Lanes>(_ xb: V, _ wv: V, _ mode: Wrap16Mode) -> V {
         switch mode {
         case .low(let ls): return (xb &* wv) &<< ls
         case .split(let rs): return (V.multiplyHigh(xb, wv) &<< (16 - rs)) | V.shiftRightLogical(xb &* wv, rs)
@@ -373,22 +373,19 @@ struct MacEngine: Sendable {
         }
     }
 
-    /// Outputs `o..<o+64` as four SIMD16 accumulators (Swift's SIMD64 does not lower to vector code).
+    /// Outputs `o..<o+B.width` on Int16 lanes: acc = bias + Σ accum_t-bits of x_k·w_ko, wrapping, over
+    /// the `count` packed nonzero inputs. B holds the accumulators as SIMD16/SIMD8 registers (Swift's
+    /// SIMD32/SIMD64 do not lower to vector code).
     @inline(__always)
-    private static func blockWrap16x4(
-        _ o: Int, _ count: Int, _ xv: UnsafeMutablePointer<Int16>, _ rows: UnsafeMutablePointer<Int32>,
-        _ w: UnsafePointer<Int16>, _ b: UnsafePointer<Int16>, _ acc: UnsafeMutablePointer<Int16>, _ mode: Wrap16Mode
+    private static func blockWrap16<B: Wrap16Block>(
+        _ o: Int, _ count: Int, _ nz: UnsafePointer<Int64>, _ w: UnsafePointer<Int16>, _ b: UnsafePointer<Int16>,
+        _ acc: UnsafeMutablePointer<Int16>, _ mode: Wrap16Mode, _: B.Type
     ) {
-        typealias V = SIMD16<Int16>
-        @inline(__always) func load(_ p: UnsafePointer<Int16>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
-        var a0 = load(b + o), a1 = load(b + o + 16), a2 = load(b + o + 32), a3 = load(b + o + 48)
+        var a = B(loading: b + o)
         @inline(__always) func run(_ m: Wrap16Mode) {
             for k in 0..<count {
-                let xb = V(repeating: xv[k]), r = w + Int(rows[k]) + o
-                a0 &+= wrap16Term(xb, load(r), m)
-                a1 &+= wrap16Term(xb, load(r + 16), m)
-                a2 &+= wrap16Term(xb, load(r + 32), m)
-                a3 &+= wrap16Term(xb, load(r + 48), m)
+                let p = nz[k]
+                a.accumulate(Int16(truncatingIfNeeded: p), w + Int(truncatingIfNeeded: p &>> 16) + o, m)
             }
         }
         // One loop per mode, so the mode test is not in the loop.
@@ -398,32 +395,7 @@ struct MacEngine: Sendable {
         case .high: run(mode)
         case .zero: break
         }
-        for (j, a) in [a0, a1, a2, a3].enumerated() { UnsafeMutableRawPointer(acc + o + 16 * j).storeBytes(of: a, as: V.self) }
-    }
-
-    /// Outputs `o..<o+V.scalarCount` on Int16 lanes: acc = bias + Σ accum_t-bits of x_k·w_ko, wrapping.
-    @inline(__always)
-    private static func blockWrap16<V: Int16Lanes>(
-        _: V.Type, _ o: Int, _ count: Int, _ xv: UnsafeMutablePointer<Int16>, _ rows: UnsafeMutablePointer<Int32>,
-        _ w: UnsafePointer<Int16>, _ b: UnsafePointer<Int16>, _ acc: UnsafeMutablePointer<Int16>, _ mode: Wrap16Mode
-    ) {
-        var a = UnsafeRawPointer(b + o).loadUnaligned(as: V.self)
-        @inline(__always) func weights(_ k: Int) -> V { UnsafeRawPointer(w + Int(rows[k]) + o).loadUnaligned(as: V.self) }
-        switch mode {
-        case .low(let ls):
-            for k in 0..<count { a &+= (V(repeating: xv[k]) &* weights(k)) &<< ls }
-        case .split(let rs):
-            let up = 16 - rs
-            for k in 0..<count {
-                let xb = V(repeating: xv[k]), wv = weights(k)
-                a &+= (V.multiplyHigh(xb, wv) &<< up) | V.shiftRightLogical(xb &* wv, rs)
-            }
-        case .high(let s):
-            for k in 0..<count { a &+= V.multiplyHigh(V(repeating: xv[k]), weights(k)) &>> s }
-        case .zero:
-            break
-        }
-        UnsafeMutableRawPointer(acc + o).storeBytes(of: a, as: V.self)
+        a.store(to: acc + o)
     }
 
     private func run16(x: UnsafePointer<Int64>, gather: UnsafePointer<Int32>?, out: UnsafeMutablePointer<Int64>,
@@ -721,5 +693,65 @@ extension SIMD64: Int16Lanes where Scalar == Int16 {
 
     @inline(__always) static func shiftRightLogical(_ a: Self, _ n: Int16) -> Self {
         Self(lowHalf: .shiftRightLogical(a.lowHalf, n), highHalf: .shiftRightLogical(a.highHalf, n))
+    }
+}
+
+/// A block of Int16 accumulators held in registers for `blockWrap16`.
+protocol Wrap16Block {
+    init(loading p: UnsafePointer<Int16>)
+    /// Adds the accum_t bits of `x · w[j]` to lane j.
+    mutating func accumulate(_ x: Int16, _ w: UnsafePointer<Int16>, _ mode: MacEngine.Wrap16Mode)
+    func store(to p: UnsafeMutablePointer<Int16>)
+}
+
+@inline(__always) private func load16(_ p: UnsafePointer<Int16>) -> SIMD16<Int16> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Int16>.self)
+}
+
+@inline(__always) private func store16(_ v: SIMD16<Int16>, _ p: UnsafeMutablePointer<Int16>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Int16>.self)
+}
+
+struct Lanes8: Wrap16Block {
+    var a: SIMD8<Int16>
+    @inline(__always) init(loading p: UnsafePointer<Int16>) { a = UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Int16>.self) }
+    @inline(__always) mutating func accumulate(_ x: Int16, _ w: UnsafePointer<Int16>, _ mode: MacEngine.Wrap16Mode) {
+        a &+= MacEngine.wrap16Term(SIMD8(repeating: x), UnsafeRawPointer(w).loadUnaligned(as: SIMD8<Int16>.self), mode)
+    }
+    @inline(__always) func store(to p: UnsafeMutablePointer<Int16>) { UnsafeMutableRawPointer(p).storeBytes(of: a, as: SIMD8<Int16>.self) }
+}
+
+struct Lanes16: Wrap16Block {
+    var a: SIMD16<Int16>
+    @inline(__always) init(loading p: UnsafePointer<Int16>) { a = load16(p) }
+    @inline(__always) mutating func accumulate(_ x: Int16, _ w: UnsafePointer<Int16>, _ mode: MacEngine.Wrap16Mode) {
+        a &+= MacEngine.wrap16Term(SIMD16(repeating: x), load16(w), mode)
+    }
+    @inline(__always) func store(to p: UnsafeMutablePointer<Int16>) { store16(a, p) }
+}
+
+struct Lanes32: Wrap16Block {
+    var a0, a1: SIMD16<Int16>
+    @inline(__always) init(loading p: UnsafePointer<Int16>) { a0 = load16(p); a1 = load16(p + 16) }
+    @inline(__always) mutating func accumulate(_ x: Int16, _ w: UnsafePointer<Int16>, _ mode: MacEngine.Wrap16Mode) {
+        let xb = SIMD16<Int16>(repeating: x)
+        a0 &+= MacEngine.wrap16Term(xb, load16(w), mode)
+        a1 &+= MacEngine.wrap16Term(xb, load16(w + 16), mode)
+    }
+    @inline(__always) func store(to p: UnsafeMutablePointer<Int16>) { store16(a0, p); store16(a1, p + 16) }
+}
+
+struct Lanes64: Wrap16Block {
+    var a0, a1, a2, a3: SIMD16<Int16>
+    @inline(__always) init(loading p: UnsafePointer<Int16>) { a0 = load16(p); a1 = load16(p + 16); a2 = load16(p + 32); a3 = load16(p + 48) }
+    @inline(__always) mutating func accumulate(_ x: Int16, _ w: UnsafePointer<Int16>, _ mode: MacEngine.Wrap16Mode) {
+        let xb = SIMD16<Int16>(repeating: x)
+        a0 &+= MacEngine.wrap16Term(xb, load16(w), mode)
+        a1 &+= MacEngine.wrap16Term(xb, load16(w + 16), mode)
+        a2 &+= MacEngine.wrap16Term(xb, load16(w + 32), mode)
+        a3 &+= MacEngine.wrap16Term(xb, load16(w + 48), mode)
+    }
+    @inline(__always) func store(to p: UnsafeMutablePointer<Int16>) {
+        store16(a0, p); store16(a1, p + 16); store16(a2, p + 32); store16(a3, p + 48)
     }
 }
