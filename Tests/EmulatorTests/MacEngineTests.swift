@@ -72,7 +72,7 @@ import Testing
         let source = 2 * nIn
         var x = [Int64](repeating: 0, count: source)
         var gather = [Int32](repeating: -1, count: nIn)
-        var scratch = [Int64](repeating: 0, count: nIn + nOut)
+        var scratch = [Int64](repeating: 0, count: ([exact] + candidates).map(\.scratchCount).max()!)
         var want = [Int64](repeating: 0, count: nOut), got = want
         for trial in 0..<8 {
             for k in 0..<source { x[k] = rng.raw(input) }
