@@ -4,10 +4,12 @@ on the zoo jet tagger (KERAS_3layer, default config), in the same run.
 
     tools/bench_predict.sh [--samples 1000000] [--peer-samples 20000]
 
-fpgarun runs all samples with 1 and 2 threads (median of 3 wall-clock runs each, whole command:
-start-up, model import, file I/O included); hls4ml's predict runs on the first peer-samples
-(its rate is per sample, so a smaller count only shortens the run). Outputs on the shared samples
-must be identical. Prints samples/s and the ratios.
+fpgarun runs all samples with 1 and 2 threads (median of --rounds wall-clock runs each, whole
+command: start-up, model import, file I/O included); hls4ml's predict runs on the first
+peer-samples (its rate is per sample, so a smaller count only shortens the run), three times.
+The runs are interleaved (hls4ml, 1 thread, 2 threads, hls4ml, ...) so that a machine whose speed
+drifts during the run (shared VMs do) affects every rate alike. Outputs on the shared samples must
+be identical. Prints samples/s and the ratios.
 """
 import argparse
 import os
@@ -33,6 +35,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--samples", type=int, default=1_000_000)
     ap.add_argument("--peer-samples", type=int, default=20_000)
+    ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--fpgarun", default=os.path.join(root, ".build/release/fpgarun"))
     args = ap.parse_args()
     if not os.path.exists(os.path.join(zoo, "KERAS_3layer.json")):
@@ -59,22 +62,31 @@ def main():
     model.compile()
     compile_time = time.perf_counter() - t0
     xp = np.ascontiguousarray(x[: args.peer_samples])
-    t0 = time.perf_counter()
-    y_peer = model.predict(xp)
-    peer_time = time.perf_counter() - t0
-    peer_rate = args.peer_samples / peer_time
 
-    rates = {}
-    for threads in (1, 2):
-        times = [timed([args.fpgarun, "predict", "--config", cfg_path, "--input", x_path, "--output", y_path,
-                        "--threads", str(threads)]) for _ in range(3)]
-        rates[threads] = args.samples / statistics.median(times)
+    def peer():
+        t0 = time.perf_counter()
+        y = model.predict(xp)
+        return time.perf_counter() - t0, y
+
+    def ours(threads):
+        return timed([args.fpgarun, "predict", "--config", cfg_path, "--input", x_path, "--output", y_path,
+                      "--threads", str(threads)])
+
+    peer_times, times = [], {1: [], 2: []}
+    for r in range(args.rounds):
+        if r < 3:
+            t, y_peer = peer()
+            peer_times.append(t)
+        for threads in (1, 2):
+            times[threads].append(ours(threads))
+    peer_rate = args.peer_samples / statistics.median(peer_times)
+    rates = {t: args.samples / statistics.median(ts) for t, ts in times.items()}
     y = np.load(y_path)
     mism = int((y[: args.peer_samples] != np.asarray(y_peer).reshape(args.peer_samples, -1)).any(axis=1).sum())
-    print(f"hls4ml 1.3.0 C-sim predict : {peer_rate:12,.0f} samples/s  ({args.peer_samples} samples)")
+    print(f"hls4ml 1.3.0 C-sim predict : {peer_rate:12,.0f} samples/s  ({args.peer_samples} samples, median of {len(peer_times)})")
     for t, r in rates.items():
         print(f"fpgarun predict, {t} thread{'s' if t > 1 else ' '}: {r:12,.0f} samples/s  ({args.samples} samples)  "
-              f"{r / peer_rate:7.1f}x hls4ml")
+              f"{r / peer_rate:7.1f}x hls4ml  (median of {args.rounds})")
     print(f"(hls4ml compile(): {compile_time:.1f} s)")
     print(f"2 threads / 1 thread: {rates[2] / rates[1]:.2f}x;  mismatching samples vs hls4ml: {mism} of {args.peer_samples}")
     return 1 if mism else 0

@@ -30,8 +30,9 @@ public final class Emulator: Sendable {
     /// Samples computed per kernel call (weights stay in cache across a tile).
     let tile: Int
 
-    /// Compiles `graph` (which must have been through `Pipeline.standard`).
-    public init(_ graph: Graph, tile: Int = 16) throws {
+    /// Compiles `graph` (which must have been through `Pipeline.standard`). `fuse: false` keeps one
+    /// step per node (tests compare the two plans).
+    public init(_ graph: Graph, tile: Int = 16, fuse: Bool = true) throws {
         self.graph = graph
         self.tile = tile
         inputFormat = graph.nodes[graph.input].types.result
@@ -53,10 +54,28 @@ public final class Emulator: Sendable {
             scratch = max(scratch, kernel.scratchCount(batch: tile))
             steps.append(Step(node: node.id, kernel: kernel, inputs: node.inputs))
         }
-        self.steps = steps
+        self.steps = fuse ? Self.fuseRelus(steps, offsets: offsets, tile: tile) : steps
         self.offsets = offsets
         arenaPerSample = total
         scratchPerTile = scratch
+    }
+
+    /// A ReLU whose format equals its input's is computed by the kernel that produces its input, if
+    /// that kernel can (Dense: a max on the accumulator lanes instead of another pass over the tile).
+    /// The producer still writes its own output, so every node's slot holds the same values as
+    /// before; the ReLU's values are only ready earlier, before any step that reads them.
+    static func fuseRelus(_ steps: [Step], offsets: [Int], tile: Int) -> [Step] {
+        var out: [Step] = []
+        for step in steps {
+            if let relu = step.kernel as? ReluKernel, relu.isFusable, step.inputs.count == 1,
+               let k = out.lastIndex(where: { $0.node == step.inputs[0] }),
+               let fused = out[k].kernel.fusingRelu(reluOffset: (offsets[step.node] - offsets[step.inputs[0]]) * tile) {
+                out[k] = Step(node: out[k].node, kernel: fused, inputs: out[k].inputs)
+                continue
+            }
+            out.append(step)
+        }
+        return out
     }
 
     /// Input values per sample.

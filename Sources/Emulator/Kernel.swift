@@ -13,6 +13,13 @@ public protocol LayerKernel: Sendable {
     /// Computes a tile of `batch` samples.
     func run(batch: Int, inputs: UnsafePointer<UnsafePointer<Int64>>, output: UnsafeMutablePointer<Int64>,
              scratch: UnsafeMutablePointer<Int64>)
+    /// This kernel with the ReLU that follows it fused in: it also writes relu(output), in the same
+    /// format, `reluOffset` values after its output (the ReLU node's arena slot). Nil when it cannot.
+    func fusingRelu(reluOffset: Int) -> (any LayerKernel)?
+}
+
+extension LayerKernel {
+    public func fusingRelu(reluOffset: Int) -> (any LayerKernel)? { nil }
 }
 
 /// What a kernel factory knows about a node: the node and its inputs' formats and shapes.

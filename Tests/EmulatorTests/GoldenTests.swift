@@ -1,4 +1,4 @@
-import Emulator
+@testable import Emulator
 import FixedPoint
 import Foundation
 import Graph
@@ -89,5 +89,27 @@ import Testing
                 try check("table_t", node.types.table)
             }
         }
+    }
+}
+
+/// The plan fuses a same-format ReLU into the Dense before it (one pass fewer per tile) and the fused
+/// plan leaves every node's values as the unfused one does.
+@Suite struct ReluFusionTests {
+    @Test func reluAfterDenseIsFusedAndTracesAreUnchanged() throws {
+        guard let c = Goldens.cases.first(where: { $0.name == "act_relu_dense" }) else {
+            Issue.record("golden act_relu_dense is missing")
+            return
+        }
+        let g = try Goldens.graph(c)
+        let fused = try Emulator(g), plain = try Emulator(g, fuse: false)
+        #expect(fused.steps.count == plain.steps.count - 1)
+        let x = try NPYArray(contentsOf: Goldens.dir(c).appendingPathComponent("x.npy").path).doubles()
+        let samples = min(40, x.count / fused.inputSize)
+        var a: [[Double]] = [], b: [[Double]] = []
+        try x.withUnsafeBufferPointer { p in
+            try fused.trace(input: p.baseAddress!, samples: samples) { _, v in a.append(Array(v)) }
+            try plain.trace(input: p.baseAddress!, samples: samples) { _, v in b.append(Array(v)) }
+        }
+        #expect(a == b)
     }
 }

@@ -161,6 +161,9 @@ struct ReluKernel: LayerKernel {
     let cast: FastCast
     let size: Int
 
+    /// Same input and result format: the producing layer can compute it (LayerKernel.fusingRelu).
+    var isFusable: Bool { cast.isIdentity }
+
     func scratchCount(batch: Int) -> Int { 0 }
 
     func run(batch: Int, inputs: UnsafePointer<UnsafePointer<Int64>>, output: UnsafeMutablePointer<Int64>,

@@ -13,6 +13,8 @@ struct DenseKernel: LayerKernel {
     let rows: Int
     let nIn: Int
     let nOut: Int
+    /// A fused ReLU's slot, relative to the output (see LayerKernel.fusingRelu).
+    var reluOffset: Int? = nil
 
     static func make(_ ctx: KernelContext, _ d: Dense) throws -> any LayerKernel {
         let t = ctx.node.types
@@ -46,9 +48,21 @@ struct DenseKernel: LayerKernel {
     func run(batch: Int, inputs: UnsafePointer<UnsafePointer<Int64>>, output: UnsafeMutablePointer<Int64>,
              scratch: UnsafeMutablePointer<Int64>) {
         let x = inputs[0]
-        for r in 0..<(batch * rows) {
-            engine.run(x: x + r * nIn, gather: nil, out: output + r * nOut, scratch: scratch)
+        if let reluOffset {
+            for r in 0..<(batch * rows) {
+                engine.run(x: x + r * nIn, gather: nil, out: output + r * nOut, scratch: scratch, relu: output + reluOffset + r * nOut)
+            }
+        } else {
+            for r in 0..<(batch * rows) {
+                engine.run(x: x + r * nIn, gather: nil, out: output + r * nOut, scratch: scratch)
+            }
         }
+    }
+
+    func fusingRelu(reluOffset: Int) -> (any LayerKernel)? {
+        var k = self
+        k.reluOffset = reluOffset
+        return k
     }
 }
 

@@ -196,33 +196,48 @@ struct MacEngine: Sendable {
     }
 
     /// Computes one vector: inputs are `x[i]`, or with `gather` `x[gather[i]]` (a negative index reads
-    /// zero: padding). Writes `nOut` result raws to `out`.
+    /// zero: padding). Writes `nOut` result raws to `out`. With `relu`, also writes relu(y) there (a
+    /// following ReLU layer fused in, see DenseKernel).
     @inline(__always)
     func run(x: UnsafePointer<Int64>, gather: UnsafePointer<Int32>?, out: UnsafeMutablePointer<Int64>,
-             scratch: UnsafeMutablePointer<Int64>) {
+             scratch: UnsafeMutablePointer<Int64>, relu: UnsafeMutablePointer<Int64>? = nil) {
         switch path {
-        case .wrap16: runWrap16(x: x, gather: gather, out: out, scratch: scratch)
+        case .wrap16:
+            runWrap16(x: x, gather: gather, out: out, scratch: scratch, relu: relu)
+            return
         case .int16: run16(x: x, gather: gather, out: out, scratch: scratch)
         case .int32: run32(x: x, gather: gather, out: out, scratch: scratch)
         case .int64: run64(x: x, gather: gather, out: out, scratch: scratch)
         case .exact: runExact(x: x, gather: gather, out: out, scratch: scratch)
         }
+        if let relu { for o in 0..<nOut { relu[o] = max(out[o], 0) } }
     }
 
     /// y[o] = result(canonical accumulator): the common casts as branch-free loops (the mode switch
     /// hoisted out), anything else through FixedCast.
     @inline(__always)
-    private func finish<T: FixedWidthInteger>(_ acc: UnsafeMutablePointer<T>, _ out: UnsafeMutablePointer<Int64>) {
+    private func finish<T: FixedWidthInteger>(_ acc: UnsafeMutablePointer<T>, _ out: UnsafeMutablePointer<Int64>,
+                                              relu: UnsafeMutablePointer<Int64>? = nil) {
         let nOut = self.nOut
         let e = Int64(accumExtend)
-        if toResult.isIdentity && accumSigned {
-            // accum_t == result_t (hls4ml's default): only the sign extension from W bits, none at
-            // all when W is the accumulator's own width.
-            if accumExtend == 64 - T.bitWidth {
-                for o in 0..<nOut { out[o] = Int64(acc[o]) }
+        if toResult.isIdentity && accumSigned && accumExtend == 64 - T.bitWidth {
+            // accum_t == result_t (hls4ml's default) and W is the accumulator's own width: a plain
+            // sign extension, and a fused ReLU is a max on the narrow lanes.
+            if let relu {
+                for o in 0..<nOut {
+                    let a = acc[o]
+                    out[o] = Int64(a)
+                    relu[o] = Int64(max(a, 0))
+                }
             } else {
-                for o in 0..<nOut { out[o] = (Int64(acc[o]) &<< e) &>> e }
+                for o in 0..<nOut { out[o] = Int64(acc[o]) }
             }
+            return
+        }
+        defer { if let relu { for o in 0..<nOut { relu[o] = max(out[o], 0) } } }
+        if toResult.isIdentity && accumSigned {
+            // Only the sign extension from W bits.
+            for o in 0..<nOut { out[o] = (Int64(acc[o]) &<< e) &>> e }
             return
         }
         guard let c = toResult.simple, accumSigned else {
@@ -313,7 +328,7 @@ struct MacEngine: Sendable {
     }
 
     private func runWrap16(x: UnsafePointer<Int64>, gather: UnsafePointer<Int32>?, out: UnsafeMutablePointer<Int64>,
-                           scratch: UnsafeMutablePointer<Int64>) {
+                           scratch: UnsafeMutablePointer<Int64>, relu: UnsafeMutablePointer<Int64>?) {
         let nIn = self.nIn, padded = nOutPadded
         // nz[nIn]: the nonzero inputs, each packed with its weight row's offset (one store per input:
         // row << 16 | value) | acc[padded] as Int16.
@@ -358,7 +373,7 @@ struct MacEngine: Sendable {
                     }
                 }
             }
-            finish(acc, out)
+            finish(acc, out, relu: relu)
         }
     }
 
