@@ -193,7 +193,7 @@ public final class Emulator: Sendable {
     }
 
     /// Runs `n ≤ tile` samples through every step, leaving each node's outputs in the arena.
-    private func runTile(_ n: Int, input: UnsafePointer<Double>, arena: UnsafeMutablePointer<Int64>) {
+    func runTile(_ n: Int, input: UnsafePointer<Double>, arena: UnsafeMutablePointer<Int64>) {
         let inBase = arena + offsets[graph.input] * tile
         let fmt = inputFormat
         fmt.quantize64(UnsafeBufferPointer(start: input, count: n * inputSize),

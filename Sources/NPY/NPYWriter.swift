@@ -18,8 +18,10 @@ public final class NPYStreamWriter {
     private var fd: Int32
     private var written = 0
     private var committed = false
-    /// Bytes written since writeback was last started.
+    /// Bytes written since the last sync.
     private var unflushed = 0
+    /// Bytes written since writeback was last started.
+    private var unstarted = 0
 
     /// Opens a temporary file beside `path` and writes the header for `shape`.
     public init(path: String, dtype: NPYDType, shape: [Int]) throws {
@@ -53,9 +55,11 @@ public final class NPYStreamWriter {
         // pages out asynchronously on Linux), so commit's fsync finds little left to do: it cost
         // ~0.1 s at the end of a 40 MB output otherwise.
         unflushed += bytes.count
-        if unflushed >= 1 << 20 {
+        unstarted += bytes.count
+        if let syncEvery, unflushed >= syncEvery { try sync() }
+        if unstarted >= 1 << 20 {
             _ = posix_fadvise(fd, 0, 0, Int32(POSIX_FADV_DONTNEED))
-            unflushed = 0
+            unstarted = 0
         }
     }
 
@@ -76,6 +80,21 @@ public final class NPYStreamWriter {
     public func append(_ values: UnsafeBufferPointer<Int64>) throws {
         guard dtype == .int64 else { throw NPYError(path, "Int64 values need dtype int64, writer is \(dtype)") }
         try append(raw: UnsafeRawBufferPointer(values), elements: values.count)
+    }
+
+    /// When set, `append` flushes to the disk (`sync`) whenever this many bytes are unflushed, so
+    /// that `commit` waits for that much at most. Each flush costs a few ms on a disk however little
+    /// it writes, so this is for writers whose producer runs on other threads.
+    public var syncEvery: Int?
+
+    /// Waits until what is written so far is on the disk (fdatasync), so that `commit` has only the
+    /// rest to flush. A background writer calls it between chunks.
+    public func sync() throws {
+        guard fd >= 0 else { return }
+        guard fdatasync(fd) == 0 || errno == EINVAL else {
+            throw NPYError(path, "cannot write: \(String(cString: strerror(errno)))")
+        }
+        unflushed = 0
     }
 
     /// Checks every element was written, flushes and renames the file into place.

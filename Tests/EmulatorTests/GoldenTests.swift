@@ -113,3 +113,80 @@ import Testing
         #expect(a == b)
     }
 }
+
+/// `Emulator.stream` (workers ahead of an in-order sink) gives what `run` gives, for any split.
+@Suite struct EmulatorStreamTests {
+    struct Stop: Error {}
+
+    static func emulator() throws -> Emulator {
+        guard let c = Goldens.cases.first(where: { $0.name == "act_relu_dense" }) else { throw Stop() }
+        return try Emulator(Goldens.graph(c))
+    }
+
+    @Test(arguments: [(1, 1, 1), (5, 2, 16), (300, 1, 64), (1000, 2, 100), (4099, 3, 256), (20000, 2, 4096)])
+    func streamEqualsRun(samples: Int, threads: Int, chunk: Int) throws {
+        let emu = try Self.emulator()
+        var state: UInt64 = 12345
+        let x = (0..<(samples * emu.inputSize)).map { _ -> Double in
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Double(Int64(bitPattern: state >> 11) % 20000) / 1000 - 10
+        }
+        var want = [Double](repeating: 0, count: samples * emu.outputSize)
+        x.withUnsafeBufferPointer { xb in
+            want.withUnsafeMutableBufferPointer { emu.run(input: xb.baseAddress!, samples: samples, output: $0.baseAddress!) }
+        }
+        var got: [Double] = [], starts: [Int] = []
+        let inSize = emu.inputSize
+        try x.withUnsafeBufferPointer { xb in
+            nonisolated(unsafe) let base = xb.baseAddress!
+            try emu.stream(samples: samples, threads: threads, chunk: chunk, ahead: 2, input: { start, _, _ in
+                UnsafePointer(base + start * inSize)
+            }, sink: { start, values in
+                starts.append(start)
+                got.append(contentsOf: values)
+            })
+        }
+        #expect(got == want)
+        #expect(starts == Array(starts.sorted()) && starts.first == 0)
+    }
+
+    @Test func sinkErrorStopsTheWorkers() throws {
+        let emu = try Self.emulator()
+        let samples = 50_000
+        let x = [Double](repeating: 0.5, count: samples * emu.inputSize)
+        var chunks = 0
+        let inSize = emu.inputSize
+        #expect(throws: Stop.self) {
+            try x.withUnsafeBufferPointer { xb in
+                nonisolated(unsafe) let base = xb.baseAddress!
+                try emu.stream(samples: samples, threads: 2, chunk: 512, ahead: 2, input: { start, _, _ in
+                    UnsafePointer(base + start * inSize)
+                }, sink: { _, _ in
+                    chunks += 1
+                    if chunks == 3 { throw Stop() }
+                })
+            }
+        }
+        #expect(chunks == 3)
+    }
+
+    @Test func convertedInputThroughScratch() throws {
+        let emu = try Self.emulator()
+        let samples = 777, inSize = emu.inputSize
+        let x = (0..<(samples * inSize)).map { Float($0 % 97) / 10 - 4 }
+        var want = [Double](repeating: 0, count: samples * emu.outputSize)
+        let xd = x.map(Double.init)
+        xd.withUnsafeBufferPointer { xb in
+            want.withUnsafeMutableBufferPointer { emu.run(input: xb.baseAddress!, samples: samples, output: $0.baseAddress!) }
+        }
+        var got: [Double] = []
+        try x.withUnsafeBufferPointer { xb in
+            nonisolated(unsafe) let base = xb.baseAddress!
+            try emu.stream(samples: samples, threads: 2, chunk: 100, input: { start, count, scratch in
+                for i in 0..<(count * inSize) { scratch[i] = Double(base[start * inSize + i]) }
+                return UnsafePointer(scratch)
+            }, sink: { _, values in got.append(contentsOf: values) })
+        }
+        #expect(got == want)
+    }
+}

@@ -90,7 +90,7 @@ enum SoftmaxKernels {
             return SoftmaxTableKernel(
                 stable: stable, n: n, slices: slices,
                 indexMask: mask(index.width), expShift: UInt64(index.width - expBits), expTable: expTable,
-                sum: AccumulatorAdd(accum), toInvInput: FixedCast(from: accum, to: invInput),
+                sum: AccumulatorAdd(accum), toInvInput: FastCast(from: accum, to: invInput),
                 invMask: mask(invInput.width), invShift: UInt64(invInput.width - invBits), invTable: invTable,
                 output: try ActivationKernels.product(accum, invFormat, result, ctx))
         }
@@ -149,7 +149,7 @@ struct SoftmaxTableKernel: LayerKernel {
     /// exp_table entries, already converted to accum_t.
     let expTable: [Int64]
     let sum: AccumulatorAdd
-    let toInvInput: FixedCast
+    let toInvInput: FastCast
     let invMask: UInt64
     let invShift: UInt64
     /// inv_table entries (inv_table_t raw).
@@ -166,8 +166,9 @@ struct SoftmaxTableKernel: LayerKernel {
                 for slice in 0..<(batch * slices) {
                     let x = inputs[0] + slice * n, y = out + slice * n
                     if stable {
+                        // max() rather than `where x[i] > m`: a data-dependent branch mispredicts.
                         var m = x[0]
-                        for i in 1..<max(n, 1) where x[i] > m { m = x[i] }
+                        for i in 1..<max(n, 1) { m = max(m, x[i]) }
                         for i in 0..<n {
                             e[i] = expT[Int((UInt64(bitPattern: m &- x[i]) & indexMask) &>> expShift)]
                         }
