@@ -23,6 +23,15 @@ public final class Emulator: Sendable {
     }
 
     let steps: [Step]
+    /// `steps` flattened for runTile: 4 per step (output slot, input count, input slots).
+    let stepSlots: [Int]
+    /// Each step's kernel in a box, and unretained references to the boxes (kept alive by
+    /// `runnerBoxes`) that runTile calls through without touching reference counts.
+    let runnerBoxes: [KernelBox]
+    let runnerRefs: [Unmanaged<KernelBox>]
+    /// The input node's slot and values per sample.
+    let inputSlot: Int
+    let inputValues: Int
     /// Arena offset of each node's tile, per sample of the tile: `offset[n] * tile + s * size`.
     let offsets: [Int]
     let arenaPerSample: Int
@@ -56,6 +65,18 @@ public final class Emulator: Sendable {
         }
         self.steps = fuse ? Self.fuseRelus(steps, offsets: offsets, tile: tile) : steps
         self.offsets = offsets
+        // Per step: output slot, input count, input slots (kernels take at most two inputs).
+        var slots: [Int] = []
+        for step in self.steps {
+            precondition(step.inputs.count >= 1 && step.inputs.count <= 2, "a kernel takes one or two inputs")
+            slots += [offsets[step.node] * tile, step.inputs.count, offsets[step.inputs[0]] * tile,
+                      offsets[step.inputs.last!] * tile]
+        }
+        stepSlots = slots
+        runnerBoxes = self.steps.map { KernelBox($0.kernel) }
+        runnerRefs = runnerBoxes.map { Unmanaged.passUnretained($0) }
+        inputSlot = offsets[graph.input] * tile
+        inputValues = graph.inputSize
         arenaPerSample = total
         scratchPerTile = scratch
     }
@@ -194,17 +215,32 @@ public final class Emulator: Sendable {
 
     /// Runs `n ≤ tile` samples through every step, leaving each node's outputs in the arena.
     func runTile(_ n: Int, input: UnsafePointer<Double>, arena: UnsafeMutablePointer<Int64>) {
-        let inBase = arena + offsets[graph.input] * tile
-        let fmt = inputFormat
-        fmt.quantize64(UnsafeBufferPointer(start: input, count: n * inputSize),
-                       into: UnsafeMutableBufferPointer(start: inBase, count: n * inputSize))
+        let count = n * inputValues
+        inputFormat.quantize64(UnsafeBufferPointer(start: input, count: count),
+                               into: UnsafeMutableBufferPointer(start: arena + inputSlot, count: count))
         let scratch = arena + arenaPerSample * tile
+        // Through unsafe pointers and precomputed slots: iterating `steps` by value retained and
+        // released each step's kernel and input array per tile, and with several workers those
+        // reference counts (shared cache lines) cost more than the small layers themselves.
         withUnsafeTemporaryAllocation(of: UnsafePointer<Int64>.self, capacity: 2) { ptrs in
-            for step in steps {
-                for (k, i) in step.inputs.enumerated() { ptrs[k] = UnsafePointer(arena + offsets[i] * tile) }
-                step.kernel.run(batch: n, inputs: UnsafePointer(ptrs.baseAddress!), output: arena + offsets[step.node] * tile,
-                                scratch: scratch)
+            runnerRefs.withUnsafeBufferPointer { runners in
+                stepSlots.withUnsafeBufferPointer { slots in
+                    for k in 0..<runners.count {
+                        let s = 4 * k
+                        ptrs[0] = UnsafePointer(arena + slots[s + 2])
+                        if slots[s + 1] > 1 { ptrs[1] = UnsafePointer(arena + slots[s + 3]) }
+                        runners[k]._withUnsafeGuaranteedRef {
+                            $0.kernel.run(batch: n, inputs: UnsafePointer(ptrs.baseAddress!), output: arena + slots[s], scratch: scratch)
+                        }
+                    }
+                }
             }
         }
     }
+}
+
+/// A kernel behind a class reference, so that workers can call it through an unretained reference.
+final class KernelBox: Sendable {
+    let kernel: any LayerKernel
+    init(_ kernel: any LayerKernel) { self.kernel = kernel }
 }
