@@ -84,7 +84,8 @@ struct Predict: ParsableCommand {
             return UnsafePointer(scratch)
         }, sink: { start, values in
             try writer.append(values)
-            array.release(upTo: (start + values.count / emulator.outputSize) * inSize)
+            let end = start + values.count / emulator.outputSize
+            array.release(from: start * inSize, upTo: end * inSize)
         })
         try writer.commit()
     }

@@ -89,10 +89,18 @@ public final class NPYArray: @unchecked Sendable {  // immutable after init; the
     /// Drops the pages holding elements before `element` from memory (they are read from the file
     /// again if touched): a sequential reader keeps its resident size flat however large the file.
     public func release(upTo element: Int) {
+        release(from: 0, upTo: element)
+    }
+
+    /// Drops the pages holding elements `from..<element` (all elements before `from` must be done
+    /// with too: the first page is dropped whole). A reader releasing as it goes passes the previous
+    /// end as `from`, so each call walks only the new pages.
+    public func release(from start: Int, upTo element: Int) {
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let first = start <= 0 ? 0 : (header.dataOffset + min(start, count) * dtype.size) / page * page
         let end = (header.dataOffset + min(max(0, element), count) * dtype.size) / page * page
-        guard end > 0, let base else { return }
-        _ = madvise(UnsafeMutableRawPointer(mutating: base), end, MADV_DONTNEED)
+        guard end > first, let base else { return }
+        _ = madvise(UnsafeMutableRawPointer(mutating: base + first), end - first, MADV_DONTNEED)
     }
 
     /// All elements as Double, in C order.
