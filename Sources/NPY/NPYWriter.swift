@@ -32,6 +32,11 @@ public final class NPYStreamWriter {
         let dir = slash.map { String(path[..<$0]) } ?? "."
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
         guard !name.isEmpty else { throw NPYError(path, "output path names a folder, not a file") }
+        // The file is replaced by a rename, which would also replace a device, FIFO or folder.
+        var info = stat()
+        if lstat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG && (info.st_mode & S_IFMT) != S_IFLNK {
+            throw NPYError(path, "output exists and is not a regular file")
+        }
         var template = Array("\(dir.isEmpty ? "/" : dir)/.\(name).tmp-XXXXXX".utf8CString)
         fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw NPYError(path, "cannot create output: \(String(cString: strerror(errno)))") }

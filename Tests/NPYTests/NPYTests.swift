@@ -107,3 +107,14 @@ import Testing
         #expect(throws: NPYError.self) { try NPY.write([1], shape: [1], to: "/nonexistent-dir/x.npy") }
     }
 }
+
+@Suite struct NPYWriterTargetTests {
+    /// An output that exists but is not a regular file (a device, a folder) is refused, not renamed over.
+    @Test func refusesNonRegularTargets() throws {
+        for path in ["/dev/null", "/tmp"] {
+            #expect(throws: NPYError.self) { _ = try NPYStreamWriter(path: path, dtype: .float64, shape: [1]) }
+        }
+        var info = stat()
+        #expect(stat("/dev/null", &info) == 0 && (info.st_mode & S_IFMT) == S_IFCHR)
+    }
+}
