@@ -7,7 +7,7 @@ import Graph
 ///
 /// The graph is compiled once into a plan of kernels over one arena per thread: every node's
 /// output for a tile of samples has a fixed slot, so running allocates nothing per sample.
-/// Samples are independent, so threads split the batch into contiguous ranges.
+/// Samples are independent, so worker threads take blocks of them from a shared counter.
 public final class Emulator: Sendable {
     /// The graph it runs (after the passes).
     public let graph: Graph
@@ -16,19 +16,31 @@ public final class Emulator: Sendable {
     /// Format of the network output.
     public let outputFormat: FixedFormat
 
-    struct Step: Sendable {
+    /// One kernel call of the plan, with its arena slots (offsets of the tile's first value).
+    /// A class so that runTile can call through unretained references: iterating structs holding
+    /// the kernel existential retained and released the kernels' storage per tile, and the workers
+    /// contended on those shared reference counts.
+    final class Step: Sendable {
         let node: NodeID
         let kernel: any LayerKernel
         let inputs: [NodeID]
+        let outputSlot: Int
+        /// Kernels take one or two inputs.
+        let inputSlots: (Int, Int)
+
+        init(node: NodeID, kernel: any LayerKernel, inputs: [NodeID], offsets: [Int], tile: Int) {
+            precondition(inputs.count == 1 || inputs.count == 2, "a kernel takes one or two inputs")
+            self.node = node
+            self.kernel = kernel
+            self.inputs = inputs
+            outputSlot = offsets[node] * tile
+            inputSlots = (offsets[inputs[0]] * tile, offsets[inputs[inputs.count - 1]] * tile)
+        }
     }
 
     let steps: [Step]
-    /// `steps` flattened for runTile: 4 per step (output slot, input count, input slots).
-    let stepSlots: [Int]
-    /// Each step's kernel in a box, and unretained references to the boxes (kept alive by
-    /// `runnerBoxes`) that runTile calls through without touching reference counts.
-    let runnerBoxes: [KernelBox]
-    let runnerRefs: [Unmanaged<KernelBox>]
+    /// `steps` as unretained references (kept alive by `steps`), for runTile.
+    let stepRefs: [Unmanaged<Step>]
     /// The input node's slot and values per sample.
     let inputSlot: Int
     let inputValues: Int
@@ -61,20 +73,11 @@ public final class Emulator: Sendable {
                                     inputShapes: node.inputs.map { graph.nodes[$0].shape })
             let kernel = try KernelFactory.make(ctx)
             scratch = max(scratch, kernel.scratchCount(batch: tile))
-            steps.append(Step(node: node.id, kernel: kernel, inputs: node.inputs))
+            steps.append(Step(node: node.id, kernel: kernel, inputs: node.inputs, offsets: offsets, tile: tile))
         }
         self.steps = fuse ? Self.fuseRelus(steps, offsets: offsets, tile: tile) : steps
         self.offsets = offsets
-        // Per step: output slot, input count, input slots (kernels take at most two inputs).
-        var slots: [Int] = []
-        for step in self.steps {
-            precondition(step.inputs.count >= 1 && step.inputs.count <= 2, "a kernel takes one or two inputs")
-            slots += [offsets[step.node] * tile, step.inputs.count, offsets[step.inputs[0]] * tile,
-                      offsets[step.inputs.last!] * tile]
-        }
-        stepSlots = slots
-        runnerBoxes = self.steps.map { KernelBox($0.kernel) }
-        runnerRefs = runnerBoxes.map { Unmanaged.passUnretained($0) }
+        stepRefs = self.steps.map { Unmanaged.passUnretained($0) }
         inputSlot = offsets[graph.input] * tile
         inputValues = graph.inputSize
         arenaPerSample = total
@@ -91,7 +94,7 @@ public final class Emulator: Sendable {
             if let relu = step.kernel as? ReluKernel, relu.isFusable, step.inputs.count == 1,
                let k = out.lastIndex(where: { $0.node == step.inputs[0] }),
                let fused = out[k].kernel.fusingRelu(reluOffset: (offsets[step.node] - offsets[step.inputs[0]]) * tile) {
-                out[k] = Step(node: out[k].node, kernel: fused, inputs: out[k].inputs)
+                out[k] = Step(node: out[k].node, kernel: fused, inputs: out[k].inputs, offsets: offsets, tile: tile)
                 continue
             }
             out.append(step)
@@ -118,20 +121,34 @@ public final class Emulator: Sendable {
     /// Like `run(input:samples:rawOutput:threads:)`, writing output values as Double (exact for
     /// output formats of up to 53 significant bits). Each worker converts its own blocks.
     public func run(input: UnsafePointer<Double>, samples: Int, output: UnsafeMutablePointer<Double>, threads: Int = 1) {
-        let outSize = outputSize
-        let scale = Double(sign: .plus, exponent: -outputFormat.fractionBits, significand: 1)
-        let outBase = offsets[graph.output] * tile
         // Workers write disjoint ranges of the caller's buffers.
         nonisolated(unsafe) let input = input, output = output
         forEachBlock(samples: samples, threads: threads) { range, arena in
-            var start = range.lowerBound
-            while start < range.upperBound {
-                let n = min(self.tile, range.upperBound - start)
-                self.runTile(n, input: input + start * self.inputSize, arena: arena)
-                let raw = arena + outBase, o = output + start * outSize
-                for i in 0..<(n * outSize) { o[i] = Double(raw[i]) * scale }
-                start += n
-            }
+            self.runValues(range.count, input: input + range.lowerBound * self.inputSize,
+                           output: output + range.lowerBound * self.outputSize, arena: arena)
+        }
+    }
+
+    /// A zeroed arena for one worker: every node's slot for a tile, then the kernels' scratch.
+    func makeArena() -> UnsafeMutablePointer<Int64> {
+        let count = arenaPerSample * tile + scratchPerTile
+        let arena = UnsafeMutablePointer<Int64>.allocate(capacity: count)
+        arena.initialize(repeating: 0, count: count)
+        return arena
+    }
+
+    /// Runs `n` samples tile by tile on `arena`, writing the output values as Double.
+    func runValues(_ n: Int, input: UnsafePointer<Double>, output: UnsafeMutablePointer<Double>,
+                   arena: UnsafeMutablePointer<Int64>) {
+        let outSize = outputSize, raw = arena + offsets[graph.output] * tile
+        let scale = Double(sign: .plus, exponent: -outputFormat.fractionBits, significand: 1)
+        var start = 0
+        while start < n {
+            let m = min(tile, n - start)
+            runTile(m, input: input + start * inputValues, arena: arena)
+            let o = output + start * outSize
+            for i in 0..<(m * outSize) { o[i] = Double(raw[i]) * scale }
+            start += m
         }
     }
 
@@ -147,10 +164,8 @@ public final class Emulator: Sendable {
         let blocks = (samples + block - 1) / block
         let workers = max(1, min(threads, blocks))
         let next = Atomic<Int>(0)
-        let arenaCount = arenaPerSample * tile + scratchPerTile
         @Sendable func work() {
-            let arena = UnsafeMutablePointer<Int64>.allocate(capacity: arenaCount)
-            arena.initialize(repeating: 0, count: arenaCount)
+            let arena = makeArena()
             defer { arena.deallocate() }
             while true {
                 let b = next.wrappingAdd(1, ordering: .relaxed).oldValue
@@ -180,9 +195,7 @@ public final class Emulator: Sendable {
     /// per sample. `visit`'s buffer is only valid during the call.
     public func trace(input: UnsafePointer<Double>, samples: Int,
                       _ visit: (NodeID, UnsafeBufferPointer<Double>) throws -> Void) rethrows {
-        let count = arenaPerSample * tile + scratchPerTile
-        let arena = UnsafeMutablePointer<Int64>.allocate(capacity: count)
-        arena.initialize(repeating: 0, count: count)
+        let arena = makeArena()
         defer { arena.deallocate() }
         let values = UnsafeMutablePointer<Double>.allocate(capacity: max(1, graph.nodes.map(\.size).max()! * tile))
         defer { values.deallocate() }
@@ -219,28 +232,18 @@ public final class Emulator: Sendable {
         inputFormat.quantize64(UnsafeBufferPointer(start: input, count: count),
                                into: UnsafeMutableBufferPointer(start: arena + inputSlot, count: count))
         let scratch = arena + arenaPerSample * tile
-        // Through unsafe pointers and precomputed slots: iterating `steps` by value retained and
-        // released each step's kernel and input array per tile, and with several workers those
-        // reference counts (shared cache lines) cost more than the small layers themselves.
+        // Through unretained references and precomputed slots (see Step).
         withUnsafeTemporaryAllocation(of: UnsafePointer<Int64>.self, capacity: 2) { ptrs in
-            runnerRefs.withUnsafeBufferPointer { runners in
-                stepSlots.withUnsafeBufferPointer { slots in
-                    for k in 0..<runners.count {
-                        let s = 4 * k
-                        ptrs[0] = UnsafePointer(arena + slots[s + 2])
-                        if slots[s + 1] > 1 { ptrs[1] = UnsafePointer(arena + slots[s + 3]) }
-                        runners[k]._withUnsafeGuaranteedRef {
-                            $0.kernel.run(batch: n, inputs: UnsafePointer(ptrs.baseAddress!), output: arena + slots[s], scratch: scratch)
-                        }
+            stepRefs.withUnsafeBufferPointer { refs in
+                for ref in refs {
+                    ref._withUnsafeGuaranteedRef { step in
+                        ptrs[0] = UnsafePointer(arena + step.inputSlots.0)
+                        ptrs[1] = UnsafePointer(arena + step.inputSlots.1)
+                        step.kernel.run(batch: n, inputs: UnsafePointer(ptrs.baseAddress!), output: arena + step.outputSlot,
+                                        scratch: scratch)
                     }
                 }
             }
         }
     }
-}
-
-/// A kernel behind a class reference, so that workers can call it through an unretained reference.
-final class KernelBox: Sendable {
-    let kernel: any LayerKernel
-    init(_ kernel: any LayerKernel) { self.kernel = kernel }
 }

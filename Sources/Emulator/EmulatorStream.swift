@@ -28,12 +28,10 @@ extension Emulator {
 
         let workers = max(1, min(threads, blocks))
         let finished = DispatchSemaphore(value: 0)
-        let inSize = inputSize, scale = Double(sign: .plus, exponent: -outputFormat.fractionBits, significand: 1)
-        let outBase = offsets[graph.output] * tile, arenaCount = arenaPerSample * tile + scratchPerTile
+        let inSize = inputSize
         for w in 0..<workers {
             let thread = Thread {
-                let arena = UnsafeMutablePointer<Int64>.allocate(capacity: arenaCount)
-                arena.initialize(repeating: 0, count: arenaCount)
+                let arena = self.makeArena()
                 let scratch = UnsafeMutablePointer<Double>.allocate(capacity: block * inSize)
                 defer {
                     arena.deallocate()
@@ -47,15 +45,7 @@ extension Emulator {
                     guard state.waitForSlot(chunk: c) else { return }
                     let n = min(block, samples - first)
                     let x = input(first, n, scratch)
-                    let out = state.slot(c) + (first - c * chunk) * outSize
-                    var s = 0
-                    while s < n {
-                        let m = min(self.tile, n - s)
-                        self.runTile(m, input: x + s * inSize, arena: arena)
-                        let raw = arena + outBase, o = out + s * outSize
-                        for i in 0..<(m * outSize) { o[i] = Double(raw[i]) * scale }
-                        s += m
-                    }
+                    self.runValues(n, input: x, output: state.slot(c) + (first - c * chunk) * outSize, arena: arena)
                     state.blockDone(chunk: c, blocksInChunk: blocksIn(c))
                 }
             }

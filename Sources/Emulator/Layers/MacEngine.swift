@@ -691,25 +691,6 @@ extension SIMD16: Int16Lanes where Scalar == Int16 {
     }
 }
 
-extension SIMD32: Int16Lanes where Scalar == Int16 {
-    @inline(__always) static func multiplyHigh(_ a: Self, _ b: Self) -> Self {
-        Self(lowHalf: .multiplyHigh(a.lowHalf, b.lowHalf), highHalf: .multiplyHigh(a.highHalf, b.highHalf))
-    }
-
-    @inline(__always) static func shiftRightLogical(_ a: Self, _ n: Int16) -> Self {
-        Self(lowHalf: .shiftRightLogical(a.lowHalf, n), highHalf: .shiftRightLogical(a.highHalf, n))
-    }
-}
-
-extension SIMD64: Int16Lanes where Scalar == Int16 {
-    @inline(__always) static func multiplyHigh(_ a: Self, _ b: Self) -> Self {
-        Self(lowHalf: .multiplyHigh(a.lowHalf, b.lowHalf), highHalf: .multiplyHigh(a.highHalf, b.highHalf))
-    }
-
-    @inline(__always) static func shiftRightLogical(_ a: Self, _ n: Int16) -> Self {
-        Self(lowHalf: .shiftRightLogical(a.lowHalf, n), highHalf: .shiftRightLogical(a.highHalf, n))
-    }
-}
 
 /// A block of Int16 accumulators held in registers for `blockWrap16`.
 protocol Wrap16Block {
