@@ -1,4 +1,5 @@
-import FixedPoint
+import Foundation
+@testable import FixedPoint
 import Testing
 @testable import Emulator
 
@@ -240,5 +241,34 @@ import Testing
         #expect(f.weightText(0.00048828125) == "0.0004882812")
         #expect((try FixedFormat(parsing: "ap_int<8>")).weightText(2.5) == "2")
         #expect((try FixedFormat(parsing: "ap_fixed<8,10>")).weightText(-3.5) == "-4")
+    }
+
+    /// quantizeWeight's shortcut (no text) gives strtod(printf) exactly: random floats and doubles,
+    /// exact decimal ties, values a hair from ties and from grid points, at 0...24 decimals.
+    @Test func printedAndReadMatchesText() throws {
+        var rng = Rng(state: 5)
+        var values: [Double] = [0, -0.0, 0.125, -0.125, 2.5, -3.5, 0.00048828125, 1e-12, -1e-12, 0.5, 1.5]
+        for _ in 0..<3000 {
+            let u = Double(rng.next() % 1_000_000) / 1_000_000 - 0.5
+            let scale = Double(1 << Int(rng.next() % 12))
+            values.append(u * scale)
+            values.append(Double(Float(u * scale)))
+            values.append(Double(Float(u)).nextUp)
+        }
+        for k in 0..<200 {
+            let tie = (Double(k) + 0.5) / 1024   // exact binary ties at a few digit counts
+            values += [tie, tie.nextUp, tie.nextDown, -tie]
+        }
+        var shortcuts = 0
+        for digits in 0...24 {
+            for v in values {
+                let text = String(format: "%.*f", digits, v)
+                let want = Double(text)!
+                guard let got = FixedFormat.printedAndRead(v, digits: digits) else { continue }
+                shortcuts += 1
+                #expect(got.bitPattern == want.bitPattern || (got == 0 && want == 0), "\(v) at \(digits) digits: \(got) vs \(text)")
+            }
+        }
+        #expect(shortcuts > 150_000)
     }
 }
