@@ -29,7 +29,10 @@ let package = Package(
             dependencies: ["Graph", "HDF5", "FixedPoint", "Yams", "ZIPFoundation"]
         ),
         // The bit-accurate emulator: the graph executed on raw integers, batched and multi-threaded.
-        .target(name: "Emulator", dependencies: ["Graph", "FixedPoint"]),
+        .target(name: "Emulator", dependencies: ["Graph", "FixedPoint", "CEmulatorKernels"]),
+        // The emulator's Int16 multiply-accumulate in C, built for AVX2 and baseline x86-64 and picked
+        // at load time (Swift has no per-function target attribute).
+        .target(name: "CEmulatorKernels"),
         // HLS project generation: kernel wrappers, v++ configs, Makefile, scripts, C-sim library build.
         .target(name: "Codegen", dependencies: ["Graph", "FixedPoint", "Xclbin"]),
         // NumPy .npy files: read (memory-mapped) and write (atomically).

@@ -7,6 +7,7 @@ import Runtime
 /// `fpgarun bench`: on-board latency and throughput of a design (a card, or the emulated device).
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "bench",
         abstract: "Measure latency and throughput of a design on a card (XRT) or the emulated device.",
         discussion: """
         Inputs are packed once into each buffer set and re-sent, so the figures are the device path's: \

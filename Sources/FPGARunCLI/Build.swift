@@ -5,6 +5,7 @@ import Foundation
 /// `fpgarun build`: compile a project written by `fpgarun convert`.
 struct Build: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "build",
         abstract: "Compile a project: --target csim builds the C-simulation kernel library with g++; sw_emu, hw_emu and hw run the project's v++ Makefile (needs Vitis).",
         discussion: """
         csim compiles the firmware and both kernel wrappers against the ap_types headers into \

@@ -9,6 +9,7 @@ import Import
 /// `fpgarun convert`: write the Vitis HLS project with its kernel wrappers and v++ files.
 struct Convert: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "convert",
         abstract: "Write the HLS project: firmware, kernel wrappers (mm, axis), v++ link files, Makefile, testbench.",
         discussion: """
         The project is written to a temporary folder and renamed into place, so a failure leaves \

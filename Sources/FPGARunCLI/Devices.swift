@@ -5,6 +5,7 @@ import Runtime
 /// `fpgarun devices`: the FPGA cards on the PCIe bus (or in an lspci dump), with their links.
 struct Devices: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "devices",
         abstract: "List FPGA cards on the PCIe bus: address, name, link speed/width, NUMA node, functions.",
         discussion: """
         Cards are found with libpci (Xilinx vendor 0x10ee; AMD 0x1022 only for accelerator functions). \

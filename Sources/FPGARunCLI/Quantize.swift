@@ -6,6 +6,7 @@ import NPY
 /// `fpgarun quantize`: quantize numbers to one fixed-point format exactly as ap_types assignment does.
 struct Quantize: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "quantize",
         abstract: "Quantize numbers to one fixed-point format, exactly as assigning a double to the ap type does.",
         discussion: """
         TYPE is C++ spelling (ap_fixed<16,6,AP_RND,AP_SAT>, ap_ufixed<8,0>, ap_int<8>, ap_uint<4>) or \

@@ -8,6 +8,7 @@ import Runtime
 /// `fpgarun validate`: every output of a card (or the emulated device) checked against the emulator.
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "validate",
         abstract: "Stream inputs through a design on a card or the emulated device and check every output bit against the emulator.",
         discussion: """
         Every sample is tagged by its row in the input file. Prints matched/total and the first \

@@ -38,10 +38,13 @@ import Testing
         return try FixedFormat(parsing: "\(signed ? "ap_fixed" : "ap_ufixed")<\(w),\(i)\(mode)>")
     }
 
-    @Test func fastPathsAgreeWithExact() throws {
+    /// Both compiled variants of the wrap16 kernels (AVX2 where the CPU has it, and baseline).
+    @Test(arguments: [false, true]) func fastPathsAgreeWithExact(baseline: Bool) throws {
         var used: [MacEngine.Path: Int] = [:]
-        for seed in 0..<400 {
-            for p in try Self.compare(seed: seed) { used[p, default: 0] += 1 }
+        try MacEngine.withKernels(baseline: baseline) {
+            for seed in 0..<400 {
+                for p in try Self.compare(seed: seed) { used[p, default: 0] += 1 }
+            }
         }
         // Every fast path must have been exercised.
         for p in [MacEngine.Path.wrap16, .int16, .int32, .int64] {
@@ -147,7 +150,14 @@ import Testing
 
     /// Every way wrap16 takes accum_t's bits from the product (left shift, split halves, high half,
     /// all shifted out) against the exact path, with extreme and random values.
-    @Test func wrap16EveryModeAgreesWithExact() throws {
+    @Test(arguments: [false, true]) func wrap16EveryModeAgreesWithExact(baseline: Bool) throws {
+        try MacEngine.withKernels(baseline: baseline) {
+            if baseline { #expect(MacEngine.kernelVariant == "baseline") }
+            try wrap16EveryMode()
+        }
+    }
+
+    func wrap16EveryMode() throws {
         let f16 = try FixedFormat(parsing: "ap_fixed<16,6>")
         // Product of two ap_fixed<16,6> has 20 fraction bits; accum_t's F sets the shift.
         let cases: [(String, String)] = [

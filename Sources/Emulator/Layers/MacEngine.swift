@@ -1,3 +1,4 @@
+import CEmulatorKernels
 import FixedPoint
 
 // The matrix-vector product shared by Dense and Conv, with hls4ml's casts:
@@ -21,7 +22,9 @@ import FixedPoint
 // - wrap16: accum_t of at most 16 bits with AP_TRN (or a left shift): only bits rs..rs+15 of each
 //   32-bit product matter, so the whole product-cast-add runs on Int16 lanes, twice as many per
 //   register as int16's Int32 accumulators: the product's low and high halves (pmullw, pmulhw) are
-//   shifted together, and the 16-bit lane sums wrap exactly as accum_t does (W <= 16).
+//   shifted together, and the 16-bit lane sums wrap exactly as accum_t does (W <= 16). The kernels
+//   (compaction, 64/32/16-output register blocks, widening) are C in CEmulatorKernels, built for
+//   AVX2 and baseline x86-64.
 // - int64: the same on Int64 (scalar).
 // Otherwise (saturating accum_t, other rounding modes, ap_int accum_t with a right shift, or an
 // irregular resource walk) the exact path replays hls4ml's steps in order with FixedCast on Int128.
@@ -76,6 +79,7 @@ struct MacEngine: Sendable {
     }
 
     /// Int64 scratch elements one `run` needs.
+    /// (wrap16 needs (nIn + 9) / 2 + (nOut + 15) / 4 + 1 of them, the other paths more.)
     var scratchCount: Int { nIn + nOut + 8 }
 
     /// Precomputes a layer: `weights` raw in `weight` format, `[nIn][nOut]`; `bias` raw in `bias`.
@@ -134,7 +138,7 @@ struct MacEngine: Sendable {
             && weights.allSatisfy { $0 >= Int64(Int16.min) && $0 <= Int64(Int16.max) }
         let can64 = fast && (rightShift == 0 || maxProduct <= Int128(Int64.max))
         // Any product of two Int16 fits 32 bits, so the halves are exact whatever the shift.
-        let canWrap16 = wraps && plain && accum.width <= 16 && halfValue == 0 && roundingOK
+        let canWrap16 = wraps && plain && accum.width <= 16 && nIn < 1 << 16 && halfValue == 0 && roundingOK
             && input.minRaw >= Int128(Int16.min) && input.maxRaw <= Int128(Int16.max)
             && weights.allSatisfy { $0 >= Int64(Int16.min) && $0 <= Int64(Int16.max) }
         if canWrap16 && allowed.contains(.wrap16) {
@@ -153,7 +157,7 @@ struct MacEngine: Sendable {
         weights16 = int16Tables ? weights.map { Int16(truncatingIfNeeded: $0) } : []
         weights32 = path == .int32 ? weights.map { Int32(truncatingIfNeeded: $0) } : []
         bias32 = path == .int32 || int16Tables ? biasAccum.map { Int32(truncatingIfNeeded: $0) } : []
-        let padded = (nOut + 7) & ~7
+        let padded = (nOut + 15) & ~15
         nOutPadded = padded
         if path == .wrap16 {
             var w = [Int16](repeating: 0, count: nIn * padded)
@@ -180,6 +184,18 @@ struct MacEngine: Sendable {
             stepInput = []
             stepWeight = []
         }
+    }
+
+    /// Which compiled variant the wrap16 kernels run: "avx2" or "baseline" (see CEmulatorKernels).
+    static var kernelVariant: String { String(cString: cek_wrap16_variant()) }
+
+    /// Runs `body` with the baseline (SSE2/scalar) wrap16 kernels even where AVX2 exists, so tests
+    /// hold both variants to the exact path. The switch is process-wide; both variants give the
+    /// same values, so other work running meanwhile is unaffected.
+    static func withKernels<T>(baseline: Bool, _ body: () throws -> T) rethrows -> T {
+        let was = cek_use_baseline(baseline ? 1 : 0)
+        defer { _ = cek_use_baseline(was) }
+        return try body()
     }
 
     /// 1 when `v` is nonzero, else 0, as arithmetic: LLVM turns `v != 0 ? 1 : 0` into a branch here,
@@ -223,6 +239,10 @@ struct MacEngine: Sendable {
         if toResult.isIdentity && accumSigned && accumExtend == 64 - T.bitWidth {
             // accum_t == result_t (hls4ml's default) and W is the accumulator's own width: a plain
             // sign extension, and a fused ReLU is a max on the narrow lanes.
+            if T.self == Int16.self {
+                cek_widen16(UnsafeRawPointer(acc).assumingMemoryBound(to: Int16.self), out, relu, nOut)
+                return
+            }
             if let relu {
                 for o in 0..<nOut {
                     let a = acc[o]
@@ -330,87 +350,25 @@ struct MacEngine: Sendable {
     private func runWrap16(x: UnsafePointer<Int64>, gather: UnsafePointer<Int32>?, out: UnsafeMutablePointer<Int64>,
                            scratch: UnsafeMutablePointer<Int64>, relu: UnsafeMutablePointer<Int64>?) {
         let nIn = self.nIn, padded = nOutPadded
-        // nz[nIn]: the nonzero inputs, each packed with its weight row's offset (one store per input:
-        // row << 16 | value) | acc[padded] as Int16.
-        let nz = scratch
-        var count = 0
-        // Branch-free compaction (see run16).
-        if let g = gather {
-            for i in 0..<nIn {
-                let k = Int(g[i])
-                let v = k < 0 ? 0 : Int16(truncatingIfNeeded: x[k])
-                nz[count] = Int64(i &* padded) &<< 16 | Int64(UInt16(bitPattern: v))
-                count &+= Self.isNonzero(v)
-            }
-        } else {
-            for i in 0..<nIn {
-                let v = Int16(truncatingIfNeeded: x[i])
-                nz[count] = Int64(i &* padded) &<< 16 | Int64(UInt16(bitPattern: v))
-                count &+= Self.isNonzero(v)
-            }
-        }
-        (scratch + nIn).withMemoryRebound(to: Int16.self, capacity: padded) { acc in
+        // packed[nIn + 8] UInt32: the nonzero inputs with their row (see cek_wrap16_compact) | acc[padded]
+        // as Int16.
+        let packed = UnsafeMutableRawPointer(scratch).assumingMemoryBound(to: UInt32.self)
+        let count = cek_wrap16_compact(x, gather, nIn, packed)
+        (scratch + (nIn + 9) / 2).withMemoryRebound(to: Int16.self, capacity: padded) { acc in
             weightsWrap16.withUnsafeBufferPointer { wb in
                 biasWrap16.withUnsafeBufferPointer { bb in
-                    let w = wb.baseAddress!, b = bb.baseAddress!, mode = wrap16Mode
-                    // Register blocking: up to 64 outputs (8 SSE registers) stay in Int16 lanes over all
-                    // inputs, so each input is unpacked and broadcast once per block.
-                    var o = 0
-                    while o + 64 <= padded {
-                        Self.blockWrap16(o, count, nz, w, b, acc, mode, Lanes64.self)
-                        o += 64
+                    let (mode, shift): (Int32, Int32)
+                    switch wrap16Mode {
+                    case .low(let s): (mode, shift) = (Int32(CEK_WRAP16_LOW), Int32(s))
+                    case .split(let s): (mode, shift) = (Int32(CEK_WRAP16_SPLIT), Int32(s))
+                    case .high(let s): (mode, shift) = (Int32(CEK_WRAP16_HIGH), Int32(s))
+                    case .zero: (mode, shift) = (Int32(CEK_WRAP16_ZERO), 0)
                     }
-                    if o + 32 <= padded {
-                        Self.blockWrap16(o, count, nz, w, b, acc, mode, Lanes32.self)
-                        o += 32
-                    }
-                    if o + 16 <= padded {
-                        Self.blockWrap16(o, count, nz, w, b, acc, mode, Lanes16.self)
-                        o += 16
-                    }
-                    if o + 8 <= padded {
-                        Self.blockWrap16(o, count, nz, w, b, acc, mode, Lanes8.self)
-                    }
+                    cek_wrap16_accumulate(mode, shift, packed, count, wb.baseAddress, bb.baseAddress, acc, padded)
                 }
             }
             finish(acc, out, relu: relu)
         }
-    }
-
-    /// One product's accum_t bits, per mode (see Wrap16Mode).
-    @inline(__always)
-    static func wrap16Term<V: Int16Lanes>(_ xb: V, _ wv: V, _ mode: Wrap16Mode) -> V {
-        switch mode {
-        case .low(let ls): return (xb &* wv) &<< ls
-        case .split(let rs): return (V.multiplyHigh(xb, wv) &<< (16 - rs)) | V.shiftRightLogical(xb &* wv, rs)
-        case .high(let s): return V.multiplyHigh(xb, wv) &>> s
-        case .zero: return V()
-        }
-    }
-
-    /// Outputs `o..<o+B.width` on Int16 lanes: acc = bias + Σ accum_t-bits of x_k·w_ko, wrapping, over
-    /// the `count` packed nonzero inputs. B holds the accumulators as SIMD16/SIMD8 registers (Swift's
-    /// SIMD32/SIMD64 do not lower to vector code).
-    @inline(__always)
-    private static func blockWrap16<B: Wrap16Block>(
-        _ o: Int, _ count: Int, _ nz: UnsafePointer<Int64>, _ w: UnsafePointer<Int16>, _ b: UnsafePointer<Int16>,
-        _ acc: UnsafeMutablePointer<Int16>, _ mode: Wrap16Mode, _: B.Type
-    ) {
-        var a = B(loading: b + o)
-        @inline(__always) func run(_ m: Wrap16Mode) {
-            for k in 0..<count {
-                let p = nz[k]
-                a.accumulate(Int16(truncatingIfNeeded: p), w + Int(truncatingIfNeeded: p &>> 16) + o, m)
-            }
-        }
-        // One loop per mode, so the mode test is not in the loop.
-        switch mode {
-        case .low: run(mode)
-        case .split: run(mode)
-        case .high: run(mode)
-        case .zero: break
-        }
-        a.store(to: acc + o)
     }
 
     private func run16(x: UnsafePointer<Int64>, gather: UnsafePointer<Int32>?, out: UnsafeMutablePointer<Int64>,
@@ -657,97 +615,5 @@ extension SIMD8: WidenedLanes where Scalar == Int32 {
 extension SIMD4: WidenedLanes where Scalar == Int32 {
     @inline(__always) init(widening n: SIMD4<Int16>) {
         self.init(Int32(n[0]), Int32(n[1]), Int32(n[2]), Int32(n[3]))
-    }
-}
-
-/// Int16 SIMD lanes with the two operations Swift's SIMD types lack: the high half of the 32-bit
-/// product (LLVM turns the widen-multiply-shift-narrow below into pmulhw) and a logical right shift.
-protocol Int16Lanes: SIMD where Scalar == Int16 {
-    static func multiplyHigh(_ a: Self, _ b: Self) -> Self
-    static func shiftRightLogical(_ a: Self, _ n: Int16) -> Self
-}
-
-extension SIMD8: Int16Lanes where Scalar == Int16 {
-    @inline(__always) static func multiplyHigh(_ a: Self, _ b: Self) -> Self {
-        let p = SIMD8<Int32>(widening: a) &* SIMD8<Int32>(widening: b)
-        return Self(Int16(truncatingIfNeeded: p[0] &>> 16), Int16(truncatingIfNeeded: p[1] &>> 16),
-                    Int16(truncatingIfNeeded: p[2] &>> 16), Int16(truncatingIfNeeded: p[3] &>> 16),
-                    Int16(truncatingIfNeeded: p[4] &>> 16), Int16(truncatingIfNeeded: p[5] &>> 16),
-                    Int16(truncatingIfNeeded: p[6] &>> 16), Int16(truncatingIfNeeded: p[7] &>> 16))
-    }
-
-    @inline(__always) static func shiftRightLogical(_ a: Self, _ n: Int16) -> Self {
-        Self(truncatingIfNeeded: SIMD8<UInt16>(truncatingIfNeeded: a) &>> UInt16(truncatingIfNeeded: n))
-    }
-}
-
-extension SIMD16: Int16Lanes where Scalar == Int16 {
-    @inline(__always) static func multiplyHigh(_ a: Self, _ b: Self) -> Self {
-        Self(lowHalf: .multiplyHigh(a.lowHalf, b.lowHalf), highHalf: .multiplyHigh(a.highHalf, b.highHalf))
-    }
-
-    @inline(__always) static func shiftRightLogical(_ a: Self, _ n: Int16) -> Self {
-        Self(lowHalf: .shiftRightLogical(a.lowHalf, n), highHalf: .shiftRightLogical(a.highHalf, n))
-    }
-}
-
-
-/// A block of Int16 accumulators held in registers for `blockWrap16`.
-protocol Wrap16Block {
-    init(loading p: UnsafePointer<Int16>)
-    /// Adds the accum_t bits of `x · w[j]` to lane j.
-    mutating func accumulate(_ x: Int16, _ w: UnsafePointer<Int16>, _ mode: MacEngine.Wrap16Mode)
-    func store(to p: UnsafeMutablePointer<Int16>)
-}
-
-@inline(__always) private func load16(_ p: UnsafePointer<Int16>) -> SIMD16<Int16> {
-    UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Int16>.self)
-}
-
-@inline(__always) private func store16(_ v: SIMD16<Int16>, _ p: UnsafeMutablePointer<Int16>) {
-    UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Int16>.self)
-}
-
-struct Lanes8: Wrap16Block {
-    var a: SIMD8<Int16>
-    @inline(__always) init(loading p: UnsafePointer<Int16>) { a = UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Int16>.self) }
-    @inline(__always) mutating func accumulate(_ x: Int16, _ w: UnsafePointer<Int16>, _ mode: MacEngine.Wrap16Mode) {
-        a &+= MacEngine.wrap16Term(SIMD8(repeating: x), UnsafeRawPointer(w).loadUnaligned(as: SIMD8<Int16>.self), mode)
-    }
-    @inline(__always) func store(to p: UnsafeMutablePointer<Int16>) { UnsafeMutableRawPointer(p).storeBytes(of: a, as: SIMD8<Int16>.self) }
-}
-
-struct Lanes16: Wrap16Block {
-    var a: SIMD16<Int16>
-    @inline(__always) init(loading p: UnsafePointer<Int16>) { a = load16(p) }
-    @inline(__always) mutating func accumulate(_ x: Int16, _ w: UnsafePointer<Int16>, _ mode: MacEngine.Wrap16Mode) {
-        a &+= MacEngine.wrap16Term(SIMD16(repeating: x), load16(w), mode)
-    }
-    @inline(__always) func store(to p: UnsafeMutablePointer<Int16>) { store16(a, p) }
-}
-
-struct Lanes32: Wrap16Block {
-    var a0, a1: SIMD16<Int16>
-    @inline(__always) init(loading p: UnsafePointer<Int16>) { a0 = load16(p); a1 = load16(p + 16) }
-    @inline(__always) mutating func accumulate(_ x: Int16, _ w: UnsafePointer<Int16>, _ mode: MacEngine.Wrap16Mode) {
-        let xb = SIMD16<Int16>(repeating: x)
-        a0 &+= MacEngine.wrap16Term(xb, load16(w), mode)
-        a1 &+= MacEngine.wrap16Term(xb, load16(w + 16), mode)
-    }
-    @inline(__always) func store(to p: UnsafeMutablePointer<Int16>) { store16(a0, p); store16(a1, p + 16) }
-}
-
-struct Lanes64: Wrap16Block {
-    var a0, a1, a2, a3: SIMD16<Int16>
-    @inline(__always) init(loading p: UnsafePointer<Int16>) { a0 = load16(p); a1 = load16(p + 16); a2 = load16(p + 32); a3 = load16(p + 48) }
-    @inline(__always) mutating func accumulate(_ x: Int16, _ w: UnsafePointer<Int16>, _ mode: MacEngine.Wrap16Mode) {
-        let xb = SIMD16<Int16>(repeating: x)
-        a0 &+= MacEngine.wrap16Term(xb, load16(w), mode)
-        a1 &+= MacEngine.wrap16Term(xb, load16(w + 16), mode)
-        a2 &+= MacEngine.wrap16Term(xb, load16(w + 32), mode)
-        a3 &+= MacEngine.wrap16Term(xb, load16(w + 48), mode)
-    }
-    @inline(__always) func store(to p: UnsafeMutablePointer<Int16>) {
-        store16(a0, p); store16(a1, p + 16); store16(a2, p + 32); store16(a3, p + 48)
     }
 }

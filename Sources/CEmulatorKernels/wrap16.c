@@ -1,0 +1,204 @@
+// The wrap16 path of the emulator's Dense/Conv layers on Int16 lanes (the algorithm is described in
+// MacEngine.swift): compaction of the nonzero inputs, the multiply-accumulate, the widening of the
+// results. In C because Swift has no per-function target attribute: each kernel is compiled twice,
+// for AVX2 (16 lanes per instruction, target attribute) and for baseline x86-64 (SSE2, 8 lanes), and
+// a flag set from CPUID at load time picks one. (Swift's own SIMD types do not serve under AVX2 either:
+// LLVM lowered their widen-multiply-narrow to vpmovsxwd + vpmulld + vpshufb + vpermq, not vpmulhw.)
+
+#include "cemulator_kernels.h"
+
+#if defined(__x86_64__) && defined(__clang__)
+#include <immintrin.h>
+#endif
+
+// The vector helpers below are always inlined, so their AVX-sized arguments never cross a call.
+#pragma clang diagnostic ignored "-Wpsabi"
+
+typedef int16_t i16x16 __attribute__((vector_size(32), aligned(2)));
+typedef uint16_t u16x16 __attribute__((vector_size(32), aligned(2)));
+typedef int32_t i32x16 __attribute__((vector_size(64)));
+
+#define INLINE static inline __attribute__((always_inline))
+
+#if defined(__x86_64__) && defined(__clang__)
+#define HAVE_AVX2_VARIANT 1
+#define AVX2 __attribute__((target("avx2,popcnt")))
+#endif
+
+// The high half of each 32-bit product (pmulhw / vpmulhw).
+INLINE i16x16 mulhi(i16x16 a, i16x16 b) {
+    i32x16 p = __builtin_convertvector(a, i32x16) * __builtin_convertvector(b, i32x16);
+    return __builtin_convertvector(p >> 16, i16x16);
+}
+
+// One product's accum_t bits; `mode` is a constant in each specialised loop.
+INLINE i16x16 term(int mode, int shift, i16x16 x, i16x16 w) {
+    switch (mode) {
+    case CEK_WRAP16_LOW: return (i16x16)((u16x16)(x * w) << (uint16_t)shift);
+    case CEK_WRAP16_SPLIT:
+        return (i16x16)(((u16x16)mulhi(x, w) << (uint16_t)(16 - shift)) | ((u16x16)(x * w) >> (uint16_t)shift));
+    case CEK_WRAP16_HIGH: return mulhi(x, w) >> (int16_t)shift;
+    default: return (i16x16){0};
+    }
+}
+
+// One block of n×16 outputs held in registers over all packed inputs.
+INLINE void block(int mode, int shift, const uint32_t *packed, ptrdiff_t count, const int16_t *w,
+                  const int16_t *bias, int16_t *acc, ptrdiff_t padded, int n) {
+    i16x16 a[4];
+    for (int j = 0; j < n; j++) a[j] = *(const i16x16 *)(bias + 16 * j);
+    for (ptrdiff_t k = 0; k < count; k++) {
+        uint32_t p = packed[k];
+        i16x16 x = (i16x16){0} + (int16_t)p;
+        const int16_t *row = w + (ptrdiff_t)(p >> 16) * padded;
+        for (int j = 0; j < n; j++) a[j] += term(mode, shift, x, *(const i16x16 *)(row + 16 * j));
+    }
+    for (int j = 0; j < n; j++) *(i16x16 *)(acc + 16 * j) = a[j];
+}
+
+INLINE void accumulate(int mode, int shift, const uint32_t *packed, ptrdiff_t count, const int16_t *weights,
+                       const int16_t *bias, int16_t *acc, ptrdiff_t padded) {
+    ptrdiff_t o = 0;
+    for (; o + 64 <= padded; o += 64) block(mode, shift, packed, count, weights + o, bias + o, acc + o, padded, 4);
+    if (o + 32 <= padded) { block(mode, shift, packed, count, weights + o, bias + o, acc + o, padded, 2); o += 32; }
+    if (o + 16 <= padded) block(mode, shift, packed, count, weights + o, bias + o, acc + o, padded, 1);
+}
+
+// The entry points' bodies, instantiated once per variant below.
+#define ACCUMULATE_BODY \
+    switch (mode) { \
+    case CEK_WRAP16_LOW: accumulate(CEK_WRAP16_LOW, shift, packed, count, weights, bias, acc, padded); break; \
+    case CEK_WRAP16_SPLIT: accumulate(CEK_WRAP16_SPLIT, shift, packed, count, weights, bias, acc, padded); break; \
+    case CEK_WRAP16_HIGH: accumulate(CEK_WRAP16_HIGH, shift, packed, count, weights, bias, acc, padded); break; \
+    default: break; \
+    }
+#define WIDEN_BODY \
+    if (relu) { \
+        for (ptrdiff_t o = 0; o < n; o++) { \
+            int16_t a = acc[o]; \
+            out[o] = a; \
+            relu[o] = a > 0 ? a : 0; \
+        } \
+    } else { \
+        for (ptrdiff_t o = 0; o < n; o++) out[o] = acc[o]; \
+    }
+
+static void accumulate_baseline(int mode, int shift, const uint32_t *packed, ptrdiff_t count,
+                                const int16_t *weights, const int16_t *bias, int16_t *acc, ptrdiff_t padded) {
+    if (mode == CEK_WRAP16_ZERO) { for (ptrdiff_t o = 0; o < padded; o++) acc[o] = bias[o]; return; }
+    ACCUMULATE_BODY
+}
+
+static void widen_baseline(const int16_t *acc, int64_t *out, int64_t *relu, ptrdiff_t n) { WIDEN_BODY }
+
+#ifdef HAVE_AVX2_VARIANT
+AVX2 static void accumulate_avx2(int mode, int shift, const uint32_t *packed, ptrdiff_t count,
+                                 const int16_t *weights, const int16_t *bias, int16_t *acc, ptrdiff_t padded) {
+    if (mode == CEK_WRAP16_ZERO) { for (ptrdiff_t o = 0; o < padded; o++) acc[o] = bias[o]; return; }
+    ACCUMULATE_BODY
+}
+
+AVX2 static void widen_avx2(const int16_t *acc, int64_t *out, int64_t *relu, ptrdiff_t n) { WIDEN_BODY }
+#endif
+
+// Compaction. The branch-free scalar form: every input is stored, the count only advances past the
+// nonzero ones (a branch on the value mispredicts on ReLU outputs).
+static ptrdiff_t compact_scalar(const int64_t *x, const int32_t *gather, ptrdiff_t n, uint32_t *packed, ptrdiff_t i,
+                                ptrdiff_t count) {
+    if (gather) {
+        for (; i < n; i++) {
+            int32_t k = gather[i];
+            uint16_t v = k < 0 ? 0 : (uint16_t)x[k];
+            packed[count] = (uint32_t)i << 16 | v;
+            count += v != 0;
+        }
+    } else {
+        for (; i < n; i++) {
+            uint16_t v = (uint16_t)x[i];
+            packed[count] = (uint32_t)i << 16 | v;
+            count += v != 0;
+        }
+    }
+    return count;
+}
+
+#ifdef HAVE_AVX2_VARIANT
+// AVX2: 8 inputs at a time, the nonzero ones moved to the front by a permutation from a table indexed
+// by the nonzero mask, then stored together.
+static uint32_t compress_table[256][8];
+
+AVX2 static ptrdiff_t compact_avx2(const int64_t *x, ptrdiff_t n, uint32_t *packed) {
+    ptrdiff_t count = 0, i = 0;
+    const __m256i low_dwords = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);
+    const __m256i value_mask = _mm256_set1_epi32(0xFFFF), step = _mm256_set1_epi32(8 << 16);
+    __m256i rows = _mm256_setr_epi32(0, 1 << 16, 2 << 16, 3 << 16, 4 << 16, 5 << 16, 6 << 16, 7 << 16);
+    for (; i + 8 <= n; i += 8) {
+        __m256i a = _mm256_permutevar8x32_epi32(_mm256_loadu_si256((const __m256i *)(x + i)), low_dwords);
+        __m256i b = _mm256_permutevar8x32_epi32(_mm256_loadu_si256((const __m256i *)(x + i + 4)), low_dwords);
+        __m256i v = _mm256_and_si256(_mm256_permute2x128_si256(a, b, 0x20), value_mask);
+        __m256i zero = _mm256_cmpeq_epi32(v, _mm256_setzero_si256());
+        unsigned mask = ~(unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(zero)) & 0xFF;
+        __m256i order = _mm256_loadu_si256((const __m256i *)compress_table[mask]);
+        __m256i entries = _mm256_permutevar8x32_epi32(_mm256_or_si256(v, rows), order);
+        _mm256_storeu_si256((__m256i *)(packed + count), entries);
+        count += __builtin_popcount(mask);
+        rows = _mm256_add_epi32(rows, step);
+    }
+    return compact_scalar(x, NULL, n, packed, i, count);
+}
+
+static int use_avx2;
+
+__attribute__((constructor))
+static void init_variant(void) {
+    for (unsigned mask = 0; mask < 256; mask++) {
+        int k = 0;
+        for (int lane = 0; lane < 8; lane++) if (mask >> lane & 1) compress_table[mask][k++] = (uint32_t)lane;
+        while (k < 8) compress_table[mask][k++] = 0;
+    }
+    __builtin_cpu_init();
+    use_avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt");
+}
+#endif
+
+ptrdiff_t cek_wrap16_compact(const int64_t *x, const int32_t *gather, ptrdiff_t n, uint32_t *packed) {
+#ifdef HAVE_AVX2_VARIANT
+    if (use_avx2 && !gather) return compact_avx2(x, n, packed);
+#endif
+    return compact_scalar(x, gather, n, packed, 0, 0);
+}
+
+void cek_wrap16_accumulate(int mode, int shift, const uint32_t *packed, ptrdiff_t count,
+                           const int16_t *weights, const int16_t *bias, int16_t *acc, ptrdiff_t padded) {
+#ifdef HAVE_AVX2_VARIANT
+    if (use_avx2) { accumulate_avx2(mode, shift, packed, count, weights, bias, acc, padded); return; }
+#endif
+    accumulate_baseline(mode, shift, packed, count, weights, bias, acc, padded);
+}
+
+void cek_widen16(const int16_t *acc, int64_t *out, int64_t *relu, ptrdiff_t n) {
+#ifdef HAVE_AVX2_VARIANT
+    if (use_avx2) { widen_avx2(acc, out, relu, n); return; }
+#endif
+    widen_baseline(acc, out, relu, n);
+}
+
+int cek_use_baseline(int on) {
+#ifdef HAVE_AVX2_VARIANT
+    int was = !use_avx2;
+    __builtin_cpu_init();
+    use_avx2 = !on && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt");
+    return was;
+#else
+    (void)on;
+    return 1;
+#endif
+}
+
+const char *cek_wrap16_variant(void) {
+#ifdef HAVE_AVX2_VARIANT
+    return use_avx2 ? "avx2" : "baseline";
+#else
+    return "baseline";
+#endif
+}
