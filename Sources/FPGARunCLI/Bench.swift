@@ -99,9 +99,9 @@ enum ExampleProject {
         if let xclbin = built() { return xclbin }
         do {
             FileHandle.standardError.write(Data("bench: building the example model for the emulated device in \(dir)\n".utf8))
-            var convert = try Convert.parse(["--config", config, "--output-dir", dir])
+            let convert = try Convert.parse(["--config", config, "--output-dir", dir])
             try convert.run()
-            var build = try Build.parse(["--target", "csim", dir])
+            let build = try Build.parse(["--target", "csim", dir])
             try build.run()
         }
         guard let xclbin = built() else { throw CLIError("\(dir): building the example made no xclbin") }

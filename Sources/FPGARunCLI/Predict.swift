@@ -73,7 +73,7 @@ struct Predict: ParsableCommand {
         // aligned); other dtypes are converted block by block by the workers.
         nonisolated(unsafe) let direct = x.dtype == .float64 && !x.header.bigEndian
             ? x.rawData.baseAddress?.assumingMemoryBound(to: Double.self) : nil
-        nonisolated(unsafe) let array = x
+        let array = x
         // The workers compute while this thread writes the finished chunks in order, flushing every
         // 2 MB (the final commit then waits for the tail only) and dropping the input pages behind
         // the stream (unmapping them all at exit took ~10 ms after the work was done).
