@@ -183,6 +183,37 @@ void cek_widen16(const int16_t *acc, int64_t *out, int64_t *relu, ptrdiff_t n) {
     widen_baseline(acc, out, relu, n);
 }
 
+// One layer over many rows in one call, per variant (the per-row calls inline).
+#define ROWS_BODY(COMPACT, ACCUMULATE, WIDEN) \
+    for (ptrdiff_t r = 0; r < rows; r++) { \
+        ptrdiff_t count = COMPACT; \
+        ACCUMULATE(mode, shift, packed, count, weights, bias, acc, padded); \
+        WIDEN(acc, out + r * n_out, relu ? relu + r * n_out : NULL, n_out); \
+    }
+
+static void rows_baseline(int mode, int shift, const int64_t *x, ptrdiff_t rows, ptrdiff_t n_in, ptrdiff_t n_out,
+                          const int16_t *weights, const int16_t *bias, ptrdiff_t padded, int64_t *out, int64_t *relu,
+                          uint32_t *packed, int16_t *acc) {
+    ROWS_BODY(compact_scalar(x + r * n_in, NULL, n_in, packed, 0, 0), accumulate_baseline, widen_baseline)
+}
+
+#ifdef HAVE_AVX2_VARIANT
+AVX2 static void rows_avx2(int mode, int shift, const int64_t *x, ptrdiff_t rows, ptrdiff_t n_in, ptrdiff_t n_out,
+                           const int16_t *weights, const int16_t *bias, ptrdiff_t padded, int64_t *out, int64_t *relu,
+                           uint32_t *packed, int16_t *acc) {
+    ROWS_BODY(compact_avx2(x + r * n_in, n_in, packed), accumulate_avx2, widen_avx2)
+}
+#endif
+
+void cek_wrap16_rows(int mode, int shift, const int64_t *x, ptrdiff_t rows, ptrdiff_t n_in, ptrdiff_t n_out,
+                     const int16_t *weights, const int16_t *bias, ptrdiff_t padded, int64_t *out, int64_t *relu,
+                     uint32_t *packed, int16_t *acc) {
+#ifdef HAVE_AVX2_VARIANT
+    if (use_avx2) { rows_avx2(mode, shift, x, rows, n_in, n_out, weights, bias, padded, out, relu, packed, acc); return; }
+#endif
+    rows_baseline(mode, shift, x, rows, n_in, n_out, weights, bias, padded, out, relu, packed, acc);
+}
+
 int cek_use_baseline(int on) {
 #ifdef HAVE_AVX2_VARIANT
     int was = !use_avx2;

@@ -200,6 +200,46 @@ import Testing
         }
     }
 
+    /// runRows (one C call per layer for hls4ml's default types) equals `run` row by row, with and
+    /// without a fused ReLU, for both kernel variants; sizes cover the 64/32/16 blocks and the
+    /// compaction's 8-input steps and tail.
+    @Test(arguments: [false, true]) func rowsEqualRowByRow(baseline: Bool) throws {
+        let f16 = try FixedFormat(parsing: "ap_fixed<16,6>")
+        var rng = Rng(state: 17)
+        try MacEngine.withKernels(baseline: baseline) {
+            for (nIn, nOut) in [(16, 64), (64, 32), (37, 83), (5, 5), (9, 120)] {
+                let weights = (0..<(nIn * nOut)).map { _ in rng.raw(f16) / 8 }
+                let biases = (0..<nOut).map { _ in rng.raw(f16) }
+                let steps = try AccumulationOrder.steps(.latency, reuse: 1, nIn: nIn, nOut: nOut)
+                let e = try MacEngine(nIn: nIn, nOut: nOut, weights: weights, bias: biases, input: f16, weight: f16,
+                                      biasFormat: f16, accum: f16, result: f16, steps: steps, layer: "t")
+                #expect(e.path == .wrap16)
+                let rows = 7
+                // About half the inputs zero, as after a ReLU.
+                let x = (0..<(rows * nIn)).map { _ in rng.int(0...1) == 0 ? 0 : rng.raw(f16) }
+                var scratch = [Int64](repeating: 0, count: e.scratchCount)
+                for fused in [false, true] {
+                    var want = [Int64](repeating: 0, count: 2 * rows * nOut), got = want
+                    x.withUnsafeBufferPointer { xb in
+                        scratch.withUnsafeMutableBufferPointer { sb in
+                            want.withUnsafeMutableBufferPointer { w in
+                                for r in 0..<rows {
+                                    e.run(x: xb.baseAddress! + r * nIn, gather: nil, out: w.baseAddress! + r * nOut,
+                                          scratch: sb.baseAddress!, relu: fused ? w.baseAddress! + rows * nOut + r * nOut : nil)
+                                }
+                            }
+                            got.withUnsafeMutableBufferPointer { g in
+                                e.runRows(rows, x: xb.baseAddress!, out: g.baseAddress!, scratch: sb.baseAddress!,
+                                          relu: fused ? g.baseAddress! + rows * nOut : nil)
+                            }
+                        }
+                    }
+                    #expect(got == want, "\(nIn)→\(nOut) relu \(fused)")
+                }
+            }
+        }
+    }
+
     @Test func pathSelection() throws {
         let f16 = try FixedFormat(parsing: "ap_fixed<16,6>")
         let steps = try AccumulationOrder.steps(.latency, reuse: 1, nIn: 4, nOut: 3)

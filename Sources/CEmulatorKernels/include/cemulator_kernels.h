@@ -26,6 +26,13 @@ void cek_wrap16_accumulate(int mode, int shift, const uint32_t *packed, ptrdiff_
 /// out[o] = acc[o] sign-extended, o < n; with `relu` (may be NULL) also relu[o] = max(acc[o], 0).
 void cek_widen16(const int16_t *acc, int64_t *out, int64_t *relu, ptrdiff_t n);
 
+/// A whole wrap16 layer over `rows` vectors whose result type is accum_t itself (hls4ml's default):
+/// for each row r, compact x + r·n_in, accumulate, and widen into out + r·n_out (and relu + r·n_out
+/// when `relu` is not NULL). `packed` holds n_in + 8 entries and `acc` `padded` lanes of scratch.
+void cek_wrap16_rows(int mode, int shift, const int64_t *x, ptrdiff_t rows, ptrdiff_t n_in, ptrdiff_t n_out,
+                     const int16_t *weights, const int16_t *bias, ptrdiff_t padded, int64_t *out, int64_t *relu,
+                     uint32_t *packed, int16_t *acc);
+
 /// Which variant the kernels run: "avx2" (chosen at load time when the CPU has AVX2) or "baseline"
 /// (SSE2 and scalar).
 const char *cek_wrap16_variant(void);

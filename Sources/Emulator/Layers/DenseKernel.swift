@@ -47,16 +47,7 @@ struct DenseKernel: LayerKernel {
 
     func run(batch: Int, inputs: UnsafePointer<UnsafePointer<Int64>>, output: UnsafeMutablePointer<Int64>,
              scratch: UnsafeMutablePointer<Int64>) {
-        let x = inputs[0]
-        if let reluOffset {
-            for r in 0..<(batch * rows) {
-                engine.run(x: x + r * nIn, gather: nil, out: output + r * nOut, scratch: scratch, relu: output + reluOffset + r * nOut)
-            }
-        } else {
-            for r in 0..<(batch * rows) {
-                engine.run(x: x + r * nIn, gather: nil, out: output + r * nOut, scratch: scratch)
-            }
-        }
+        engine.runRows(batch * rows, x: inputs[0], out: output, scratch: scratch, relu: reluOffset.map { output + $0 })
     }
 
     func fusingRelu(reluOffset: Int) -> (any LayerKernel)? {

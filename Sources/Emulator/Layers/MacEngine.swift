@@ -229,6 +229,38 @@ struct MacEngine: Sendable {
         if let relu { for o in 0..<nOut { relu[o] = max(out[o], 0) } }
     }
 
+    /// `run` over `rows` vectors: x rows of nIn, out (and relu) rows of nOut. A wrap16 layer whose
+    /// result type is accum_t itself (hls4ml's default) runs as one C call.
+    @inline(__always)
+    func runRows(_ rows: Int, x: UnsafePointer<Int64>, out: UnsafeMutablePointer<Int64>,
+                 scratch: UnsafeMutablePointer<Int64>, relu: UnsafeMutablePointer<Int64>?) {
+        guard path == .wrap16 && toResult.isIdentity && accumSigned && accumExtend == 48 else {
+            for r in 0..<rows {
+                run(x: x + r * nIn, gather: nil, out: out + r * nOut, scratch: scratch, relu: relu.map { $0 + r * nOut })
+            }
+            return
+        }
+        let (mode, shift) = wrap16Kernel
+        weightsWrap16.withUnsafeBufferPointer { wb in
+            biasWrap16.withUnsafeBufferPointer { bb in
+                let packed = UnsafeMutableRawPointer(scratch).assumingMemoryBound(to: UInt32.self)
+                let acc = UnsafeMutableRawPointer(scratch + (nIn + 9) / 2).assumingMemoryBound(to: Int16.self)
+                cek_wrap16_rows(mode, shift, x, rows, nIn, nOut, wb.baseAddress, bb.baseAddress, nOutPadded,
+                                out, relu, packed, acc)
+            }
+        }
+    }
+
+    /// The C kernels' mode and shift for `wrap16Mode`.
+    var wrap16Kernel: (Int32, Int32) {
+        switch wrap16Mode {
+        case .low(let s): (Int32(CEK_WRAP16_LOW), Int32(s))
+        case .split(let s): (Int32(CEK_WRAP16_SPLIT), Int32(s))
+        case .high(let s): (Int32(CEK_WRAP16_HIGH), Int32(s))
+        case .zero: (Int32(CEK_WRAP16_ZERO), 0)
+        }
+    }
+
     /// y[o] = result(canonical accumulator): the common casts as branch-free loops (the mode switch
     /// hoisted out), anything else through FixedCast.
     @inline(__always)
@@ -357,13 +389,7 @@ struct MacEngine: Sendable {
         (scratch + (nIn + 9) / 2).withMemoryRebound(to: Int16.self, capacity: padded) { acc in
             weightsWrap16.withUnsafeBufferPointer { wb in
                 biasWrap16.withUnsafeBufferPointer { bb in
-                    let (mode, shift): (Int32, Int32)
-                    switch wrap16Mode {
-                    case .low(let s): (mode, shift) = (Int32(CEK_WRAP16_LOW), Int32(s))
-                    case .split(let s): (mode, shift) = (Int32(CEK_WRAP16_SPLIT), Int32(s))
-                    case .high(let s): (mode, shift) = (Int32(CEK_WRAP16_HIGH), Int32(s))
-                    case .zero: (mode, shift) = (Int32(CEK_WRAP16_ZERO), 0)
-                    }
+                    let (mode, shift) = wrap16Kernel
                     cek_wrap16_accumulate(mode, shift, packed, count, wb.baseAddress, bb.baseAddress, acc, padded)
                 }
             }
