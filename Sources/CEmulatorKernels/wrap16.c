@@ -42,35 +42,62 @@ INLINE i16x16 term(int mode, int shift, i16x16 x, i16x16 w) {
     }
 }
 
-// One block of n×16 outputs held in registers over all packed inputs.
-INLINE void block(int mode, int shift, const uint32_t *packed, ptrdiff_t count, const int16_t *w,
-                  const int16_t *bias, int16_t *acc, ptrdiff_t padded, int n) {
-    i16x16 a[4];
-    for (int j = 0; j < n; j++) a[j] = *(const i16x16 *)(bias + 16 * j);
-    for (ptrdiff_t k = 0; k < count; k++) {
-        uint32_t p = packed[k];
-        i16x16 x = (i16x16){0} + (int16_t)p;
-        const int16_t *row = w + (ptrdiff_t)(p >> 16) * padded;
-        for (int j = 0; j < n; j++) a[j] += term(mode, shift, x, *(const i16x16 *)(row + 16 * j));
-    }
-    for (int j = 0; j < n; j++) *(i16x16 *)(acc + 16 * j) = a[j];
+// One input's value: x[i], or x[gather[i]] (negative: zero).
+INLINE int16_t input(const int64_t *x, const int32_t *gather, ptrdiff_t i) {
+    if (!gather) return (int16_t)x[i];
+    int32_t k = gather[i];
+    return k < 0 ? 0 : (int16_t)x[k];
 }
 
-INLINE void accumulate(int mode, int shift, const uint32_t *packed, ptrdiff_t count, const int16_t *weights,
-                       const int16_t *bias, int16_t *acc, ptrdiff_t padded) {
+// One block of n×16 outputs held in registers over all packed inputs (and, SPLIT_NARROW, each group's
+// wide rows).
+INLINE void block(int mode, const cek_wrap16_layer *L, ptrdiff_t o, const uint32_t *packed, ptrdiff_t count,
+                  const int64_t *x, const int32_t *gather, int16_t *acc, int n) {
+    const int shift = L->shift;
+    const ptrdiff_t padded = L->padded;
+    const int16_t *w = L->weights + o;
+    const int narrow = mode == CEK_WRAP16_SPLIT_NARROW;
+    i16x16 a[4];
+    for (int j = 0; j < n; j++) a[j] = *(const i16x16 *)(L->bias + o + 16 * j);
+    for (ptrdiff_t k = 0; k < count; k++) {
+        uint32_t p = packed[k];
+        i16x16 xv = (i16x16){0} + (int16_t)p;
+        const int16_t *row = w + (ptrdiff_t)(p >> 16) * padded;
+        for (int j = 0; j < n; j++) {
+            i16x16 wv = *(const i16x16 *)(row + 16 * j);
+            a[j] += narrow ? mulhi(xv, wv) : term(mode, shift, xv, wv);
+        }
+    }
+    if (narrow) {
+        for (int j = 0; j < n; j++) {
+            ptrdiff_t g = o / 16 + j;
+            for (int32_t k = L->wide_start[g]; k < L->wide_start[g + 1]; k++) {
+                ptrdiff_t i = L->wide_rows[k];
+                i16x16 xv = (i16x16){0} + input(x, gather, i);
+                a[j] += term(CEK_WRAP16_SPLIT, shift, xv, *(const i16x16 *)(L->wide + i * padded + o + 16 * j));
+            }
+        }
+    }
+    for (int j = 0; j < n; j++) *(i16x16 *)(acc + o + 16 * j) = a[j];
+}
+
+INLINE void accumulate(int mode, const cek_wrap16_layer *L, const uint32_t *packed, ptrdiff_t count,
+                       const int64_t *x, const int32_t *gather, int16_t *acc) {
+    const ptrdiff_t padded = L->padded;
     ptrdiff_t o = 0;
-    for (; o + 64 <= padded; o += 64) block(mode, shift, packed, count, weights + o, bias + o, acc + o, padded, 4);
-    if (o + 32 <= padded) { block(mode, shift, packed, count, weights + o, bias + o, acc + o, padded, 2); o += 32; }
-    if (o + 16 <= padded) block(mode, shift, packed, count, weights + o, bias + o, acc + o, padded, 1);
+    for (; o + 64 <= padded; o += 64) block(mode, L, o, packed, count, x, gather, acc, 4);
+    if (o + 32 <= padded) { block(mode, L, o, packed, count, x, gather, acc, 2); o += 32; }
+    if (o + 16 <= padded) block(mode, L, o, packed, count, x, gather, acc, 1);
 }
 
 // The entry points' bodies, instantiated once per variant below.
 #define ACCUMULATE_BODY \
-    switch (mode) { \
-    case CEK_WRAP16_LOW: accumulate(CEK_WRAP16_LOW, shift, packed, count, weights, bias, acc, padded); break; \
-    case CEK_WRAP16_SPLIT: accumulate(CEK_WRAP16_SPLIT, shift, packed, count, weights, bias, acc, padded); break; \
-    case CEK_WRAP16_HIGH: accumulate(CEK_WRAP16_HIGH, shift, packed, count, weights, bias, acc, padded); break; \
-    default: break; \
+    switch (L->mode) { \
+    case CEK_WRAP16_LOW: accumulate(CEK_WRAP16_LOW, L, packed, count, x, gather, acc); break; \
+    case CEK_WRAP16_SPLIT: accumulate(CEK_WRAP16_SPLIT, L, packed, count, x, gather, acc); break; \
+    case CEK_WRAP16_HIGH: accumulate(CEK_WRAP16_HIGH, L, packed, count, x, gather, acc); break; \
+    case CEK_WRAP16_SPLIT_NARROW: accumulate(CEK_WRAP16_SPLIT_NARROW, L, packed, count, x, gather, acc); break; \
+    default: for (ptrdiff_t o = 0; o < L->padded; o++) acc[o] = L->bias[o]; break; \
     }
 #define WIDEN_BODY \
     if (relu) { \
@@ -83,20 +110,14 @@ INLINE void accumulate(int mode, int shift, const uint32_t *packed, ptrdiff_t co
         for (ptrdiff_t o = 0; o < n; o++) out[o] = acc[o]; \
     }
 
-static void accumulate_baseline(int mode, int shift, const uint32_t *packed, ptrdiff_t count,
-                                const int16_t *weights, const int16_t *bias, int16_t *acc, ptrdiff_t padded) {
-    if (mode == CEK_WRAP16_ZERO) { for (ptrdiff_t o = 0; o < padded; o++) acc[o] = bias[o]; return; }
-    ACCUMULATE_BODY
-}
+static void accumulate_baseline(const cek_wrap16_layer *L, const uint32_t *packed, ptrdiff_t count,
+                                const int64_t *x, const int32_t *gather, int16_t *acc) { ACCUMULATE_BODY }
 
 static void widen_baseline(const int16_t *acc, int64_t *out, int64_t *relu, ptrdiff_t n) { WIDEN_BODY }
 
 #ifdef HAVE_AVX2_VARIANT
-AVX2 static void accumulate_avx2(int mode, int shift, const uint32_t *packed, ptrdiff_t count,
-                                 const int16_t *weights, const int16_t *bias, int16_t *acc, ptrdiff_t padded) {
-    if (mode == CEK_WRAP16_ZERO) { for (ptrdiff_t o = 0; o < padded; o++) acc[o] = bias[o]; return; }
-    ACCUMULATE_BODY
-}
+AVX2 static void accumulate_avx2(const cek_wrap16_layer *L, const uint32_t *packed, ptrdiff_t count,
+                                 const int64_t *x, const int32_t *gather, int16_t *acc) { ACCUMULATE_BODY }
 
 AVX2 static void widen_avx2(const int16_t *acc, int64_t *out, int64_t *relu, ptrdiff_t n) { WIDEN_BODY }
 #endif
@@ -168,12 +189,12 @@ ptrdiff_t cek_wrap16_compact(const int64_t *x, const int32_t *gather, ptrdiff_t 
     return compact_scalar(x, gather, n, packed, 0, 0);
 }
 
-void cek_wrap16_accumulate(int mode, int shift, const uint32_t *packed, ptrdiff_t count,
-                           const int16_t *weights, const int16_t *bias, int16_t *acc, ptrdiff_t padded) {
+void cek_wrap16_accumulate(const cek_wrap16_layer *layer, const uint32_t *packed, ptrdiff_t count,
+                           const int64_t *x, const int32_t *gather, int16_t *acc) {
 #ifdef HAVE_AVX2_VARIANT
-    if (use_avx2) { accumulate_avx2(mode, shift, packed, count, weights, bias, acc, padded); return; }
+    if (use_avx2) { accumulate_avx2(layer, packed, count, x, gather, acc); return; }
 #endif
-    accumulate_baseline(mode, shift, packed, count, weights, bias, acc, padded);
+    accumulate_baseline(layer, packed, count, x, gather, acc);
 }
 
 void cek_widen16(const int16_t *acc, int64_t *out, int64_t *relu, ptrdiff_t n) {
@@ -185,33 +206,32 @@ void cek_widen16(const int16_t *acc, int64_t *out, int64_t *relu, ptrdiff_t n) {
 
 // One layer over many rows in one call, per variant (the per-row calls inline).
 #define ROWS_BODY(COMPACT, ACCUMULATE, WIDEN) \
+    const ptrdiff_t n_in = L->n_in, n_out = L->n_out; \
     for (ptrdiff_t r = 0; r < rows; r++) { \
+        const int64_t *xr = x + r * n_in; \
         ptrdiff_t count = COMPACT; \
-        ACCUMULATE(mode, shift, packed, count, weights, bias, acc, padded); \
+        ACCUMULATE(L, packed, count, xr, NULL, acc); \
         WIDEN(acc, out + r * n_out, relu ? relu + r * n_out : NULL, n_out); \
     }
 
-static void rows_baseline(int mode, int shift, const int64_t *x, ptrdiff_t rows, ptrdiff_t n_in, ptrdiff_t n_out,
-                          const int16_t *weights, const int16_t *bias, ptrdiff_t padded, int64_t *out, int64_t *relu,
+static void rows_baseline(const cek_wrap16_layer *L, const int64_t *x, ptrdiff_t rows, int64_t *out, int64_t *relu,
                           uint32_t *packed, int16_t *acc) {
-    ROWS_BODY(compact_scalar(x + r * n_in, NULL, n_in, packed, 0, 0), accumulate_baseline, widen_baseline)
+    ROWS_BODY(compact_scalar(xr, NULL, n_in, packed, 0, 0), accumulate_baseline, widen_baseline)
 }
 
 #ifdef HAVE_AVX2_VARIANT
-AVX2 static void rows_avx2(int mode, int shift, const int64_t *x, ptrdiff_t rows, ptrdiff_t n_in, ptrdiff_t n_out,
-                           const int16_t *weights, const int16_t *bias, ptrdiff_t padded, int64_t *out, int64_t *relu,
+AVX2 static void rows_avx2(const cek_wrap16_layer *L, const int64_t *x, ptrdiff_t rows, int64_t *out, int64_t *relu,
                            uint32_t *packed, int16_t *acc) {
-    ROWS_BODY(compact_avx2(x + r * n_in, n_in, packed), accumulate_avx2, widen_avx2)
+    ROWS_BODY(compact_avx2(xr, n_in, packed), accumulate_avx2, widen_avx2)
 }
 #endif
 
-void cek_wrap16_rows(int mode, int shift, const int64_t *x, ptrdiff_t rows, ptrdiff_t n_in, ptrdiff_t n_out,
-                     const int16_t *weights, const int16_t *bias, ptrdiff_t padded, int64_t *out, int64_t *relu,
+void cek_wrap16_rows(const cek_wrap16_layer *layer, const int64_t *x, ptrdiff_t rows, int64_t *out, int64_t *relu,
                      uint32_t *packed, int16_t *acc) {
 #ifdef HAVE_AVX2_VARIANT
-    if (use_avx2) { rows_avx2(mode, shift, x, rows, n_in, n_out, weights, bias, padded, out, relu, packed, acc); return; }
+    if (use_avx2) { rows_avx2(layer, x, rows, out, relu, packed, acc); return; }
 #endif
-    rows_baseline(mode, shift, x, rows, n_in, n_out, weights, bias, padded, out, relu, packed, acc);
+    rows_baseline(layer, x, rows, out, relu, packed, acc);
 }
 
 int cek_use_baseline(int on) {

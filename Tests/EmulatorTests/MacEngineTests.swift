@@ -157,6 +157,9 @@ import Testing
         }
     }
 
+    /// Every mode, with full-range weights (most too wide to pre-shift) and trained-like ones (most
+    /// narrow, a few wide), pre-shifting forced off and on, gathered inputs with padding, and about a
+    /// third of the inputs zero.
     func wrap16EveryMode() throws {
         let f16 = try FixedFormat(parsing: "ap_fixed<16,6>")
         // Product of two ap_fixed<16,6> has 20 fraction bits; accum_t's F sets the shift.
@@ -168,34 +171,43 @@ import Testing
             ("ap_fixed<9,3>", "split(14)"),
         ]
         var rng = Rng(state: 99)
+        let nIn = 37, nOut = 83
         for (accumText, mode) in cases {
             let accum = try FixedFormat(parsing: accumText)
-            let nIn = 37, nOut = 83
-            let weights = (0..<(nIn * nOut)).map { _ in rng.raw(f16) }
+            let full = (0..<(nIn * nOut)).map { _ in rng.raw(f16) }
+            let trained = (0..<(nIn * nOut)).map { _ in rng.int(0...30) == 0 ? rng.raw(f16) : rng.raw(f16) / 64 }
             let biases = (0..<nOut).map { _ in rng.raw(f16) }
             let steps = try AccumulationOrder.steps(.latency, reuse: 1, nIn: nIn, nOut: nOut)
-            func engine(_ allowed: Set<MacEngine.Path>) throws -> MacEngine {
-                try MacEngine(nIn: nIn, nOut: nOut, weights: weights, bias: biases, input: f16, weight: f16, biasFormat: f16,
-                              accum: accum, result: f16, steps: steps, layer: "t", allowed: allowed)
-            }
-            let fast = try engine([.wrap16]), exact = try engine([])
-            #expect(fast.path == .wrap16 && "\(fast.wrap16Mode)" == mode, "\(accumText): \(fast.path) \(fast.wrap16Mode)")
-            var scratch = [Int64](repeating: 0, count: fast.scratchCount)
-            var want = [Int64](repeating: 0, count: nOut), got = want
-            for _ in 0..<20 {
-                let x = (0..<nIn).map { _ in rng.raw(f16) }
-                for (e, o) in [(exact, 0), (fast, 1)] {
-                    x.withUnsafeBufferPointer { xb in
-                        scratch.withUnsafeMutableBufferPointer { sb in
-                            if o == 0 {
-                                want.withUnsafeMutableBufferPointer { e.run(x: xb.baseAddress!, gather: nil, out: $0.baseAddress!, scratch: sb.baseAddress!) }
-                            } else {
-                                got.withUnsafeMutableBufferPointer { e.run(x: xb.baseAddress!, gather: nil, out: $0.baseAddress!, scratch: sb.baseAddress!) }
+            for (weights, narrow) in [(full, false), (full, true), (trained, false), (trained, true)] {
+                func engine(_ allowed: Set<MacEngine.Path>) throws -> MacEngine {
+                    try MacEngine(nIn: nIn, nOut: nOut, weights: weights, bias: biases, input: f16, weight: f16, biasFormat: f16,
+                                  accum: accum, result: f16, steps: steps, layer: "t", allowed: allowed, narrow: narrow)
+                }
+                let fast = try engine([.wrap16]), exact = try engine([])
+                #expect(fast.path == .wrap16 && "\(fast.wrap16Mode)" == mode, "\(accumText): \(fast.path) \(fast.wrap16Mode)")
+                #expect(fast.wrap16?.narrow == (narrow && mode.hasPrefix("split")), "\(accumText)")
+                var scratch = [Int64](repeating: 0, count: fast.scratchCount)
+                var want = [Int64](repeating: 0, count: nOut), got = want
+                let source = 2 * nIn
+                for trial in 0..<20 {
+                    let x = (0..<source).map { _ in rng.int(0...2) == 0 ? 0 : rng.raw(f16) }
+                    let gather = (0..<nIn).map { _ in rng.int(0...5) == 0 ? Int32(-1) : Int32(rng.int(0...(source - 1))) }
+                    let useGather = trial % 2 == 1
+                    for (e, o) in [(exact, 0), (fast, 1)] {
+                        x.withUnsafeBufferPointer { xb in
+                            gather.withUnsafeBufferPointer { gb in
+                                scratch.withUnsafeMutableBufferPointer { sb in
+                                    func go(_ out: UnsafeMutablePointer<Int64>) {
+                                        e.run(x: xb.baseAddress!, gather: useGather ? gb.baseAddress! : nil, out: out, scratch: sb.baseAddress!)
+                                    }
+                                    if o == 0 { want.withUnsafeMutableBufferPointer { go($0.baseAddress!) } }
+                                    else { got.withUnsafeMutableBufferPointer { go($0.baseAddress!) } }
+                                }
                             }
                         }
                     }
+                    #expect(got == want, "\(accumText) narrow \(narrow) gather \(useGather)")
                 }
-                #expect(got == want, "\(accumText)")
             }
         }
     }
@@ -212,7 +224,7 @@ import Testing
                 let biases = (0..<nOut).map { _ in rng.raw(f16) }
                 let steps = try AccumulationOrder.steps(.latency, reuse: 1, nIn: nIn, nOut: nOut)
                 let e = try MacEngine(nIn: nIn, nOut: nOut, weights: weights, bias: biases, input: f16, weight: f16,
-                                      biasFormat: f16, accum: f16, result: f16, steps: steps, layer: "t")
+                                      biasFormat: f16, accum: f16, result: f16, steps: steps, layer: "t", narrow: nIn % 2 == 0)
                 #expect(e.path == .wrap16)
                 let rows = 7
                 // About half the inputs zero, as after a ReLU.

@@ -22,7 +22,10 @@ import FixedPoint
 // - wrap16: accum_t of at most 16 bits with AP_TRN (or a left shift): only bits rs..rs+15 of each
 //   32-bit product matter, so the whole product-cast-add runs on Int16 lanes, twice as many per
 //   register as int16's Int32 accumulators: the product's low and high halves (pmullw, pmulhw) are
-//   shifted together, and the 16-bit lane sums wrap exactly as accum_t does (W <= 16). The kernels
+//   shifted together, and the 16-bit lane sums wrap exactly as accum_t does (W <= 16). A weight w with
+//   w·2^(16-rs) in Int16 (most trained weights at hls4ml's defaults) can be stored so shifted, and its
+//   term is then one high-half product, mulhi(x, w·2^(16-rs)) = floor(x·w / 2^rs); a layer whose wide
+//   weights are few enough keeps them apart (Wrap16Tables). The kernels
 //   (compaction, 64/32/16-output register blocks, widening) are C in CEmulatorKernels, built for
 //   AVX2 and baseline x86-64.
 // - int64: the same on Int64 (scalar).
@@ -39,10 +42,8 @@ struct MacEngine: Sendable {
 
     // Fast paths: weights in Keras [in][out] layout, bias already cast to accum_t (wrapped raw).
     let weights16: [Int16]
-    /// wrap16: weights `[nIn][nOutPadded]` (zero padding), bias cast to accum_t and wrapped to 16 bits.
-    let weightsWrap16: [Int16]
-    let biasWrap16: [Int16]
-    let nOutPadded: Int
+    /// wrap16: the C kernels' tables (see Wrap16Tables).
+    let wrap16: Wrap16Tables?
     let wrap16Mode: Wrap16Mode
     let weights32: [Int32]
     let bias32: [Int32]
@@ -83,10 +84,11 @@ struct MacEngine: Sendable {
     var scratchCount: Int { nIn + nOut + 8 }
 
     /// Precomputes a layer: `weights` raw in `weight` format, `[nIn][nOut]`; `bias` raw in `bias`.
-    /// `allowed` limits the fast paths (tests compare each against the exact path).
+    /// `allowed` limits the fast paths and `narrow` forces wrap16's pre-shifted weights on or off
+    /// (tests compare each against the exact path).
     init(nIn: Int, nOut: Int, weights: [Int64], bias: [Int64], input: FixedFormat, weight: FixedFormat,
          biasFormat: FixedFormat, accum: FixedFormat, result: FixedFormat, steps: [AccumulationStep],
-         layer: String, allowed: Set<Path> = [.wrap16, .int16, .int32, .int64]) throws {
+         layer: String, allowed: Set<Path> = [.wrap16, .int16, .int32, .int64], narrow: Bool? = nil) throws {
         precondition(weights.count == nIn * nOut && bias.count == nOut)
         guard accum.fitsInt64 else {
             throw EmulatorError(layer: layer, "accum_t \(accum) is wider than the emulator's 64-bit values")
@@ -157,22 +159,12 @@ struct MacEngine: Sendable {
         weights16 = int16Tables ? weights.map { Int16(truncatingIfNeeded: $0) } : []
         weights32 = path == .int32 ? weights.map { Int32(truncatingIfNeeded: $0) } : []
         bias32 = path == .int32 || int16Tables ? biasAccum.map { Int32(truncatingIfNeeded: $0) } : []
-        let padded = (nOut + 15) & ~15
-        nOutPadded = padded
-        if path == .wrap16 {
-            var w = [Int16](repeating: 0, count: nIn * padded)
-            for i in 0..<nIn {
-                for o in 0..<nOut { w[i * padded + o] = Int16(truncatingIfNeeded: weights[i * nOut + o]) }
-            }
-            weightsWrap16 = w
-            let b = biasAccum
-            biasWrap16 = (0..<padded).map { $0 < nOut ? Int16(truncatingIfNeeded: b[$0]) : 0 }
-        } else {
-            weightsWrap16 = []
-            biasWrap16 = []
-        }
         let rs = rightShift, ls = leftShift
-        wrap16Mode = ls >= 16 ? .zero : ls > 0 || rs == 0 ? .low(Int16(ls)) : rs < 16 ? .split(Int16(rs)) : .high(Int16(min(rs - 16, 15)))
+        let mode: Wrap16Mode = ls >= 16 ? .zero : ls > 0 || rs == 0 ? .low(Int16(ls))
+            : rs < 16 ? .split(Int16(rs)) : .high(Int16(min(rs - 16, 15)))
+        wrap16Mode = mode
+        wrap16 = path == .wrap16
+            ? Wrap16Tables(weights: weights, bias: biasAccum, nIn: nIn, nOut: nOut, mode: mode, narrow: narrow) : nil
         weights64 = path == .int64 ? weights : []
         bias64 = path == .int64 ? biasAccum : []
         if path == .exact {
@@ -240,25 +232,9 @@ struct MacEngine: Sendable {
             }
             return
         }
-        let (mode, shift) = wrap16Kernel
-        weightsWrap16.withUnsafeBufferPointer { wb in
-            biasWrap16.withUnsafeBufferPointer { bb in
-                let packed = UnsafeMutableRawPointer(scratch).assumingMemoryBound(to: UInt32.self)
-                let acc = UnsafeMutableRawPointer(scratch + (nIn + 9) / 2).assumingMemoryBound(to: Int16.self)
-                cek_wrap16_rows(mode, shift, x, rows, nIn, nOut, wb.baseAddress, bb.baseAddress, nOutPadded,
-                                out, relu, packed, acc)
-            }
-        }
-    }
-
-    /// The C kernels' mode and shift for `wrap16Mode`.
-    var wrap16Kernel: (Int32, Int32) {
-        switch wrap16Mode {
-        case .low(let s): (Int32(CEK_WRAP16_LOW), Int32(s))
-        case .split(let s): (Int32(CEK_WRAP16_SPLIT), Int32(s))
-        case .high(let s): (Int32(CEK_WRAP16_HIGH), Int32(s))
-        case .zero: (Int32(CEK_WRAP16_ZERO), 0)
-        }
+        let packed = UnsafeMutableRawPointer(scratch).assumingMemoryBound(to: UInt32.self)
+        let acc = UnsafeMutableRawPointer(scratch + (nIn + 9) / 2).assumingMemoryBound(to: Int16.self)
+        cek_wrap16_rows(wrap16!.layer, x, rows, out, relu, packed, acc)
     }
 
     /// y[o] = result(canonical accumulator): the common casts as branch-free loops (the mode switch
@@ -381,18 +357,12 @@ struct MacEngine: Sendable {
 
     private func runWrap16(x: UnsafePointer<Int64>, gather: UnsafePointer<Int32>?, out: UnsafeMutablePointer<Int64>,
                            scratch: UnsafeMutablePointer<Int64>, relu: UnsafeMutablePointer<Int64>?) {
-        let nIn = self.nIn, padded = nOutPadded
         // packed[nIn + 8] UInt32: the nonzero inputs with their row (see cek_wrap16_compact) | acc[padded]
         // as Int16.
         let packed = UnsafeMutableRawPointer(scratch).assumingMemoryBound(to: UInt32.self)
         let count = cek_wrap16_compact(x, gather, nIn, packed)
-        (scratch + (nIn + 9) / 2).withMemoryRebound(to: Int16.self, capacity: padded) { acc in
-            weightsWrap16.withUnsafeBufferPointer { wb in
-                biasWrap16.withUnsafeBufferPointer { bb in
-                    let (mode, shift) = wrap16Kernel
-                    cek_wrap16_accumulate(mode, shift, packed, count, wb.baseAddress, bb.baseAddress, acc, padded)
-                }
-            }
+        (scratch + (nIn + 9) / 2).withMemoryRebound(to: Int16.self, capacity: wrap16!.padded) { acc in
+            cek_wrap16_accumulate(wrap16!.layer, packed, count, x, gather, acc)
             finish(acc, out, relu: relu)
         }
     }
@@ -641,5 +611,96 @@ extension SIMD8: WidenedLanes where Scalar == Int32 {
 extension SIMD4: WidenedLanes where Scalar == Int32 {
     @inline(__always) init(widening n: SIMD4<Int16>) {
         self.init(Int32(n[0]), Int32(n[1]), Int32(n[2]), Int32(n[3]))
+    }
+}
+
+/// wrap16's tables in one allocation, with the C kernels' description of the layer pointing into it
+/// (built once, so a call passes one pointer).
+final class Wrap16Tables: @unchecked Sendable {  // immutable after init
+    let padded: Int
+    /// SPLIT_NARROW was chosen: most weights pre-shifted, the wide ones apart.
+    let narrow: Bool
+    let layer: UnsafeMutablePointer<cek_wrap16_layer>
+    private let storage: UnsafeMutableRawPointer
+
+    /// `weights` `[nIn][nOut]` raws (in Int16 range), `bias` accum_t raws. `narrow` nil: pre-shift
+    /// when fewer than a third of the (input row, 16-output group) pairs hold a weight too wide for it
+    /// (each such pair costs a split term for every input, zero or not; a pre-shifted one is a third
+    /// of the work of a split term, and only nonzero inputs do it).
+    init(weights: [Int64], bias: [Int64], nIn: Int, nOut: Int, mode: MacEngine.Wrap16Mode, narrow: Bool?) {
+        let padded = (nOut + 15) & ~15, groups = padded / 16
+        self.padded = padded
+        var cMode: Int32, shift: Int32
+        switch mode {
+        case .low(let s): (cMode, shift) = (Int32(CEK_WRAP16_LOW), Int32(s))
+        case .split(let s): (cMode, shift) = (Int32(CEK_WRAP16_SPLIT), Int32(s))
+        case .high(let s): (cMode, shift) = (Int32(CEK_WRAP16_HIGH), Int32(s))
+        case .zero: (cMode, shift) = (Int32(CEK_WRAP16_ZERO), 0)
+        }
+        // Pre-shifted weights and the (row, group) pairs holding a wide one.
+        let b = 16 - Int(shift)
+        func isWide(_ w: Int64) -> Bool { w << b < Int64(Int16.min) || w << b > Int64(Int16.max) }
+        var wideRows: [[UInt16]] = Array(repeating: [], count: groups)
+        if case .split = mode {
+            for g in 0..<groups {
+                for i in 0..<nIn where (16 * g..<min(16 * g + 16, nOut)).contains(where: { isWide(weights[i * nOut + $0]) }) {
+                    wideRows[g].append(UInt16(i))
+                }
+            }
+        }
+        let wideCount = wideRows.reduce(0) { $0 + $1.count }
+        let useNarrow: Bool
+        if case .split = mode { useNarrow = narrow ?? (3 * wideCount < nIn * groups) } else { useNarrow = false }
+        self.narrow = useNarrow
+        if useNarrow { cMode = Int32(CEK_WRAP16_SPLIT_NARROW) }
+        // Layout: weights | bias | wide | wide_start | wide_rows, 32-byte aligned.
+        let table = nIn * padded * 2
+        let sizes = [table, padded * 2, useNarrow ? table : 0, useNarrow ? (groups + 1) * 4 : 0, useNarrow ? wideCount * 2 : 0]
+        var offsets: [Int] = [], total = 0
+        for size in sizes {
+            offsets.append(total)
+            total += (size + 31) & ~31
+        }
+        storage = UnsafeMutableRawPointer.allocate(byteCount: max(total, 32), alignment: 32)
+        storage.initializeMemory(as: UInt8.self, repeating: 0, count: max(total, 32))
+        let w = (storage + offsets[0]).assumingMemoryBound(to: Int16.self)
+        let bp = (storage + offsets[1]).assumingMemoryBound(to: Int16.self)
+        let wide = (storage + offsets[2]).assumingMemoryBound(to: Int16.self)
+        let start = (storage + offsets[3]).assumingMemoryBound(to: Int32.self)
+        let rows = (storage + offsets[4]).assumingMemoryBound(to: UInt16.self)
+        for i in 0..<nIn {
+            for o in 0..<nOut {
+                let v = weights[i * nOut + o]
+                if !useNarrow {
+                    w[i * padded + o] = Int16(truncatingIfNeeded: v)
+                } else if isWide(v) {
+                    wide[i * padded + o] = Int16(truncatingIfNeeded: v)
+                } else {
+                    w[i * padded + o] = Int16(truncatingIfNeeded: v << b)
+                }
+            }
+        }
+        for o in 0..<nOut { bp[o] = Int16(truncatingIfNeeded: bias[o]) }
+        if useNarrow {
+            var k = 0
+            for g in 0..<groups {
+                start[g] = Int32(k)
+                for r in wideRows[g] {
+                    rows[k] = r
+                    k += 1
+                }
+            }
+            start[groups] = Int32(k)
+        }
+        layer = .allocate(capacity: 1)
+        layer.initialize(to: cek_wrap16_layer(
+            mode: cMode, shift: shift, n_in: nIn, n_out: nOut, padded: padded, weights: w, bias: bp,
+            wide: useNarrow ? UnsafePointer(wide) : nil, wide_rows: useNarrow ? UnsafePointer(rows) : nil,
+            wide_start: useNarrow ? UnsafePointer(start) : nil))
+    }
+
+    deinit {
+        layer.deallocate()
+        storage.deallocate()
     }
 }
