@@ -103,11 +103,9 @@ struct JSONParser {
         guard at < bytes.count else { throw fail("unexpected end") }
         switch bytes[at] {
         case UInt8(ascii: "{"):
-            at += 1
             var object: [String: JSON] = [:]
-            skipSpace()
-            if at < bytes.count, bytes[at] == UInt8(ascii: "}") { at += 1; return .object(object) }
-            while true {
+            guard open(close: UInt8(ascii: "}")) else { return .object(object) }
+            repeat {
                 skipSpace()
                 guard at < bytes.count, bytes[at] == UInt8(ascii: "\"") else { throw fail("expected a key") }
                 let key = try string()
@@ -116,26 +114,16 @@ struct JSONParser {
                 at += 1
                 skipSpace()
                 object[key] = try value(depth: depth + 1)
-                skipSpace()
-                guard at < bytes.count else { throw fail("unexpected end") }
-                if bytes[at] == UInt8(ascii: ",") { at += 1; continue }
-                if bytes[at] == UInt8(ascii: "}") { at += 1; return .object(object) }
-                throw fail("expected ',' or '}'")
-            }
+            } while try more(close: UInt8(ascii: "}"))
+            return .object(object)
         case UInt8(ascii: "["):
-            at += 1
             var array: [JSON] = []
-            skipSpace()
-            if at < bytes.count, bytes[at] == UInt8(ascii: "]") { at += 1; return .array(array) }
-            while true {
+            guard open(close: UInt8(ascii: "]")) else { return .array(array) }
+            repeat {
                 skipSpace()
                 array.append(try value(depth: depth + 1))
-                skipSpace()
-                guard at < bytes.count else { throw fail("unexpected end") }
-                if bytes[at] == UInt8(ascii: ",") { at += 1; continue }
-                if bytes[at] == UInt8(ascii: "]") { at += 1; return .array(array) }
-                throw fail("expected ',' or ']'")
-            }
+            } while try more(close: UInt8(ascii: "]"))
+            return .array(array)
         case UInt8(ascii: "\""):
             return .string(try string())
         case UInt8(ascii: "t"):
@@ -153,6 +141,25 @@ struct JSONParser {
             return try number()
         }
         throw fail("unexpected character")
+    }
+
+    /// Consumes a container's opening bracket; false when `close` follows at once (empty container,
+    /// consumed too).
+    private mutating func open(close: UInt8) -> Bool {
+        at += 1
+        skipSpace()
+        guard at < bytes.count, bytes[at] == close else { return true }
+        at += 1
+        return false
+    }
+
+    /// After an element: true at ',' (another follows), false at `close` (consumed).
+    private mutating func more(close: UInt8) throws -> Bool {
+        skipSpace()
+        guard at < bytes.count else { throw fail("unexpected end") }
+        if bytes[at] == UInt8(ascii: ",") { at += 1; return true }
+        if bytes[at] == close { at += 1; return false }
+        throw fail("expected ',' or '\(Character(Unicode.Scalar(close)))'")
     }
 
     private mutating func number() throws -> JSON {
