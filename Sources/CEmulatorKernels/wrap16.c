@@ -168,7 +168,10 @@ AVX2 static ptrdiff_t compact_avx2(const int64_t *x, ptrdiff_t n, uint32_t *pack
     return compact_scalar(x, NULL, n, packed, i, count);
 }
 
-static int use_avx2;
+static int cpu_has_avx2;
+// Tests ask for the baseline variant on their own thread only (tests run in parallel).
+static _Thread_local int force_baseline;
+#define use_avx2 (cpu_has_avx2 && !force_baseline)
 
 __attribute__((constructor))
 static void init_variant(void) {
@@ -178,7 +181,7 @@ static void init_variant(void) {
         while (k < 8) compress_table[mask][k++] = 0;
     }
     __builtin_cpu_init();
-    use_avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt");
+    cpu_has_avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt");
 }
 #endif
 
@@ -236,9 +239,8 @@ void cek_wrap16_rows(const cek_wrap16_layer *layer, const int64_t *x, ptrdiff_t 
 
 int cek_use_baseline(int on) {
 #ifdef HAVE_AVX2_VARIANT
-    int was = !use_avx2;
-    __builtin_cpu_init();
-    use_avx2 = !on && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt");
+    int was = force_baseline;
+    force_baseline = on != 0;
     return was;
 #else
     (void)on;

@@ -54,7 +54,8 @@ void cek_wrap16_rows(const cek_wrap16_layer *layer, const int64_t *x, ptrdiff_t 
 /// (SSE2 and scalar).
 const char *cek_wrap16_variant(void);
 
-/// Tests: with on != 0 the baseline variant runs even where AVX2 exists; returns the previous setting.
+/// Tests: with on != 0 the baseline variant runs on the calling thread even where AVX2 exists (other
+/// threads are unaffected); returns the previous setting.
 int cek_use_baseline(int on);
 
 #endif

@@ -178,12 +178,12 @@ struct MacEngine: Sendable {
         }
     }
 
-    /// Which compiled variant the wrap16 kernels run: "avx2" or "baseline" (see CEmulatorKernels).
+    /// Which compiled variant the wrap16 kernels run on this thread: "avx2" or "baseline" (see
+    /// CEmulatorKernels).
     static var kernelVariant: String { String(cString: cek_wrap16_variant()) }
 
     /// Runs `body` with the baseline (SSE2/scalar) wrap16 kernels even where AVX2 exists, so tests
-    /// hold both variants to the exact path. The switch is process-wide; both variants give the
-    /// same values, so other work running meanwhile is unaffected.
+    /// hold both variants to the exact path. The switch holds for the calling thread only.
     static func withKernels<T>(baseline: Bool, _ body: () throws -> T) rethrows -> T {
         let was = cek_use_baseline(baseline ? 1 : 0)
         defer { _ = cek_use_baseline(was) }
