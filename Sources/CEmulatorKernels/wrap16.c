@@ -237,6 +237,39 @@ void cek_wrap16_rows(const cek_wrap16_layer *layer, const int64_t *x, ptrdiff_t 
     rows_baseline(layer, x, rows, out, relu, packed, acc);
 }
 
+#ifdef HAVE_AVX2_VARIANT
+AVX2 static ptrdiff_t quantize_avx2(const double *in, int64_t *out, ptrdiff_t n, double scale, double low, double high,
+                                    int width, int is_signed) {
+    const __m256d vs = _mm256_set1_pd(scale), vlow = _mm256_set1_pd(low);
+    const __m256d vhigh = _mm256_set1_pd(high < 0x1p31 ? high : 0x1p31);
+    const __m256d magnitude = _mm256_castsi256_pd(_mm256_set1_epi64x(INT64_MAX));
+    // Signed, W < 32: wrap in 32-bit lanes (AVX2 has no 64-bit arithmetic shift); W >= 32: every
+    // value below 2^31 already fits. Unsigned: mask to W bits after sign extension.
+    const __m128i wrap = _mm_cvtsi32_si128(is_signed && width < 32 ? 32 - width : 0);
+    const __m256i mask = _mm256_set1_epi64x(is_signed ? -1 : (int64_t)((UINT64_C(1) << width) - 1));
+    ptrdiff_t k = 0;
+    for (; k + 4 <= n; k += 4) {
+        __m256d t = _mm256_mul_pd(_mm256_loadu_pd(in + k), vs);
+        __m256d a = _mm256_and_pd(t, magnitude);
+        __m256d ok = _mm256_and_pd(_mm256_cmp_pd(a, vhigh, _CMP_LT_OQ), _mm256_cmp_pd(a, vlow, _CMP_GE_OQ));
+        if (_mm256_movemask_pd(ok) != 0xF) break;
+        __m128i r = _mm256_cvttpd_epi32(_mm256_floor_pd(t));
+        r = _mm_sra_epi32(_mm_sll_epi32(r, wrap), wrap);
+        _mm256_storeu_si256((__m256i *)(out + k), _mm256_and_si256(_mm256_cvtepi32_epi64(r), mask));
+    }
+    return k;
+}
+#endif
+
+ptrdiff_t cek_quantize_trn_wrap(const double *in, int64_t *out, ptrdiff_t n, double scale, double low, double high,
+                                int width, int is_signed) {
+#ifdef HAVE_AVX2_VARIANT
+    if (use_avx2) return quantize_avx2(in, out, n, scale, low, high, width, is_signed);
+#endif
+    (void)in; (void)out; (void)n; (void)scale; (void)low; (void)high; (void)width; (void)is_signed;
+    return 0;
+}
+
 int cek_use_baseline(int on) {
 #ifdef HAVE_AVX2_VARIANT
     int was = force_baseline;

@@ -1,3 +1,4 @@
+import CEmulatorKernels
 import Dispatch
 import Synchronization
 import FixedPoint
@@ -227,10 +228,24 @@ public final class Emulator: Sendable {
     }
 
     /// Runs `n ≤ tile` samples through every step, leaving each node's outputs in the arena.
+    /// Input values to raws as `format.quantize64` does: the AP_TRN/AP_WRAP common case four at a time
+    /// in C (AVX2), the rest (other modes, NaN, out-of-range values, tails) element by element.
+    static func quantize(_ input: UnsafePointer<Double>, count: Int, format: FixedFormat, into out: UnsafeMutablePointer<Int64>) {
+        guard let (scale, low, high) = format.truncWrapFastPath else {
+            format.quantize64(UnsafeBufferPointer(start: input, count: count), into: UnsafeMutableBufferPointer(start: out, count: count))
+            return
+        }
+        var k = 0
+        while k < count {
+            k += cek_quantize_trn_wrap(input + k, out + k, count - k, scale, low, high, Int32(format.width), format.isSigned ? 1 : 0)
+            guard k < count else { break }
+            out[k] = format.quantize64(input[k])
+            k += 1
+        }
+    }
+
     func runTile(_ n: Int, input: UnsafePointer<Double>, arena: UnsafeMutablePointer<Int64>) {
-        let count = n * inputValues
-        inputFormat.quantize64(UnsafeBufferPointer(start: input, count: count),
-                               into: UnsafeMutableBufferPointer(start: arena + inputSlot, count: count))
+        Self.quantize(input, count: n * inputValues, format: inputFormat, into: arena + inputSlot)
         let scratch = arena + arenaPerSample * tile
         // Through unretained references and precomputed slots (see Step).
         withUnsafeTemporaryAllocation(of: UnsafePointer<Int64>.self, capacity: 2) { ptrs in

@@ -77,6 +77,15 @@ extension FixedFormat {
         }
     }
 
+    /// quantize64's branch-free form for AP_TRN with AP_WRAP, for vectorised callers (the emulator's C
+    /// kernels); nil for other modes. A value x with low <= |x·scale| < high quantizes to
+    /// floor(x·scale) wrapped to `width` bits (sign-extended when signed); any other (NaN, too large,
+    /// too small to scale exactly) needs `quantize64`.
+    public var truncWrapFastPath: (scale: Double, low: Double, high: Double)? {
+        guard q64Rounding == .trn && q64Overflow == .wrap && q64High > 0 else { return nil }
+        return (q64Scale, q64Low, q64High)
+    }
+
     @usableFromInline
     func quantize64Slow(_ x: Double) -> Int64 {
         Int64(truncatingIfNeeded: quantizeReference(x))

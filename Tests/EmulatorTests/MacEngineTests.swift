@@ -252,6 +252,40 @@ import Testing
         }
     }
 
+    /// Emulator.quantize (AVX2 four at a time for AP_TRN/AP_WRAP) equals FixedFormat.quantize64 on
+    /// every value: ordinary ones, NaN, ±inf, ±0, huge, tiny and values next to the 2^31 limit, for
+    /// signed and unsigned formats from 3 to 40 bits with positive and negative F, and other modes.
+    @Test(arguments: [false, true]) func inputQuantizationEqualsQuantize64(baseline: Bool) throws {
+        var rng = Rng(state: 23)
+        let formats = ["ap_fixed<16,6>", "ap_fixed<3,1>", "ap_ufixed<8,3>", "ap_fixed<31,20>", "ap_fixed<32,12>",
+                       "ap_fixed<40,30>", "ap_ufixed<40,35>", "ap_fixed<12,20>", "ap_fixed<10,-2>", "ap_int<8>",
+                       "ap_uint<12>", "ap_fixed<16,6,AP_RND,AP_SAT>", "ap_ufixed<10,4,AP_TRN,AP_SAT>"]
+        var values: [Double] = [.nan, -.nan, .infinity, -.infinity, 0, -0.0, 1e300, -1e300, 1e-310, -1e-310,
+                                0x1p31, -0x1p31, 0x1p31.nextDown, -(0x1p31.nextDown)]
+        for _ in 0..<2000 {
+            let u = Double(rng.next() % 2_000_001) / 1_000_000 - 1
+            values.append(u * Double(1 << Int(rng.next() % 40)) / 1024)
+        }
+        try MacEngine.withKernels(baseline: baseline) {
+            for text in formats {
+                let f = try FixedFormat(parsing: text)
+                // The C path's own limit, |x·2^F| < 2^31, and its neighbours.
+                let edge = Double(sign: .plus, exponent: 31 - f.fractionBits, significand: 1)
+                let mine = values + [edge, -edge, edge.nextDown, -edge.nextDown, edge.nextUp, -edge.nextUp]
+                // Every start offset, so that special values fall in every lane and in the tail.
+                for start in 0..<4 {
+                    let slice = Array(mine[start...])
+                    var got = [Int64](repeating: 0, count: slice.count)
+                    slice.withUnsafeBufferPointer { i in
+                        got.withUnsafeMutableBufferPointer { Emulator.quantize(i.baseAddress!, count: slice.count, format: f, into: $0.baseAddress!) }
+                    }
+                    let want = slice.map { f.quantize64($0) }
+                    #expect(got == want, "\(text) from \(start)")
+                }
+            }
+        }
+    }
+
     @Test func pathSelection() throws {
         let f16 = try FixedFormat(parsing: "ap_fixed<16,6>")
         let steps = try AccumulationOrder.steps(.latency, reuse: 1, nIn: 4, nOut: 3)

@@ -50,6 +50,14 @@ void cek_widen16(const int16_t *acc, int64_t *out, int64_t *relu, ptrdiff_t n);
 void cek_wrap16_rows(const cek_wrap16_layer *layer, const int64_t *x, ptrdiff_t rows, int64_t *out, int64_t *relu,
                      uint32_t *packed, int16_t *acc);
 
+/// Quantizes in[k] for k < n as ap_fixed's AP_TRN/AP_WRAP: out[k] = floor(in[k]·scale) wrapped to
+/// `width` bits (sign-extended when `is_signed`), four at a time, while every value has
+/// low <= |in·scale| < min(high, 2^31). Returns how many it did: it stops before the first group of
+/// four holding another value (NaN, too large or too small) and before a tail of fewer than four,
+/// which the caller quantizes its own way. The baseline variant does none (returns 0).
+ptrdiff_t cek_quantize_trn_wrap(const double *in, int64_t *out, ptrdiff_t n, double scale, double low, double high,
+                                int width, int is_signed);
+
 /// Which variant the kernels run: "avx2" (chosen at load time when the CPU has AVX2) or "baseline"
 /// (SSE2 and scalar).
 const char *cek_wrap16_variant(void);
