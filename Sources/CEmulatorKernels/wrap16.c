@@ -267,7 +267,7 @@ ptrdiff_t cek_quantize_trn_wrap(const double *in, int64_t *out, ptrdiff_t n, dou
     if (use_avx2) return quantize_avx2(in, out, n, scale, low, high, width, is_signed);
 #endif
     (void)in; (void)out; (void)n; (void)scale; (void)low; (void)high; (void)width; (void)is_signed;
-    return 0;
+    return -1;
 }
 
 int cek_use_baseline(int on) {

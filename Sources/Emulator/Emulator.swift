@@ -229,18 +229,21 @@ public final class Emulator: Sendable {
 
     /// Runs `n ≤ tile` samples through every step, leaving each node's outputs in the arena.
     /// Input values to raws as `format.quantize64` does: the AP_TRN/AP_WRAP common case four at a time
-    /// in C (AVX2), the rest (other modes, NaN, out-of-range values, tails) element by element.
+    /// in C (AVX2); a group of four the C kernel stops at (NaN, an out-of-range value), the tail, other
+    /// modes and CPUs without AVX2 through `quantize64`'s buffer loop.
     static func quantize(_ input: UnsafePointer<Double>, count: Int, format: FixedFormat, into out: UnsafeMutablePointer<Int64>) {
-        guard let (scale, low, high) = format.truncWrapFastPath else {
-            format.quantize64(UnsafeBufferPointer(start: input, count: count), into: UnsafeMutableBufferPointer(start: out, count: count))
-            return
+        func swift(_ k: Int, _ m: Int) {
+            format.quantize64(UnsafeBufferPointer(start: input + k, count: m), into: UnsafeMutableBufferPointer(start: out + k, count: m))
         }
+        guard let (scale, low, high) = format.truncWrapFastPath else { return swift(0, count) }
         var k = 0
         while k < count {
-            k += cek_quantize_trn_wrap(input + k, out + k, count - k, scale, low, high, Int32(format.width), format.isSigned ? 1 : 0)
-            guard k < count else { break }
-            out[k] = format.quantize64(input[k])
-            k += 1
+            let done = cek_quantize_trn_wrap(input + k, out + k, count - k, scale, low, high, Int32(format.width), format.isSigned ? 1 : 0)
+            guard done >= 0 else { return swift(k, count - k) }
+            k += done
+            let m = min(4, count - k)
+            if m > 0 { swift(k, m) }
+            k += m
         }
     }
 

@@ -56,14 +56,13 @@ extension FixedFormat {
     @inlinable
     public func quantize64(_ input: UnsafeBufferPointer<Double>, into output: UnsafeMutableBufferPointer<Int64>) {
         let n = Swift.min(input.count, output.count)
-        guard q64Rounding == .trn && q64Overflow == .wrap && q64High > 0 else {
+        guard let (scale, low, high) = truncWrapFastPath else {
             for k in 0..<n { output[k] = quantize64(input[k]) }
             return
         }
         // ap_fixed's default modes (AP_TRN, AP_WRAP) with the mode switch out of the loop: floor,
         // then sign-extend (signed) or mask (unsigned) to W bits. Out-of-range inputs take the
         // element-wise path.
-        let scale = q64Scale, high = q64High, low = q64Low
         let shift = isSigned ? wrapShift64 : 0, mask = isSigned ? -1 : max64
         for k in 0..<n {
             let t = input[k] * scale, a = t.magnitude

@@ -15,7 +15,7 @@ import Darwin
 extension FixedFormat {
     /// The decimal text hls4ml writes for `value` as a weight of this format (printf "%.*f").
     public func weightText(_ value: Double) -> String {
-        let digits = isInteger ? 0 : max(0, fractionBits)
+        let digits = weightDigits
         return withVaList([Int32(digits), value]) { args -> String in
             var buffer = [CChar](repeating: 0, count: 64)
             let needed = Int(vsnprintf(&buffer, buffer.count, "%.*f", args))
@@ -32,11 +32,13 @@ extension FixedFormat {
     /// `weightText`, read back as a double, then assigned. Nil for a non-finite value.
     public func quantizeWeight(_ value: Double) -> Int128? {
         guard value.isFinite else { return nil }
-        let digits = isInteger ? 0 : max(0, fractionBits)
-        if let parsed = Self.printedAndRead(value, digits: digits) { return quantize(parsed) }
+        if let parsed = Self.printedAndRead(value, digits: weightDigits) { return quantize(parsed) }
         guard let parsed = Double(weightText(value)) else { return nil }
         return quantize(parsed)
     }
+
+    /// The decimals hls4ml prints for a weight of this format: its fraction bits, none for integers.
+    private var weightDigits: Int { isInteger ? 0 : max(0, fractionBits) }
 
     /// strtod(printf("%.*f", digits, value)) without the text, when the arithmetic allows (nil
     /// otherwise): printing rounds value·10^digits half-to-even to an integer m, and reading "m/10^d"

@@ -54,7 +54,7 @@ void cek_wrap16_rows(const cek_wrap16_layer *layer, const int64_t *x, ptrdiff_t 
 /// `width` bits (sign-extended when `is_signed`), four at a time, while every value has
 /// low <= |in·scale| < min(high, 2^31). Returns how many it did: it stops before the first group of
 /// four holding another value (NaN, too large or too small) and before a tail of fewer than four,
-/// which the caller quantizes its own way. The baseline variant does none (returns 0).
+/// which the caller quantizes its own way. The baseline variant has none and returns -1.
 ptrdiff_t cek_quantize_trn_wrap(const double *in, int64_t *out, ptrdiff_t n, double scale, double low, double high,
                                 int width, int is_signed);
 
