@@ -15,23 +15,17 @@ enum JSON: Sendable, Equatable {
     /// Decodable took ~30M instructions (~10 ms) for the zoo jet tagger's model, a fixed cost of
     /// every `fpgarun` run.
     static func parse(_ data: Data, path: String) throws -> JSON {
-        let result: Result<JSON, JSONSyntaxError> = data.withUnsafeBytes { raw in
-            var parser = JSONParser(bytes: raw.bindMemory(to: UInt8.self))
-            do {
+        do {
+            return try data.withUnsafeBytes { raw in
+                var parser = JSONParser(bytes: raw.bindMemory(to: UInt8.self))
                 parser.skipSpace()
                 let value = try parser.value(depth: 0)
                 parser.skipSpace()
                 guard parser.at == parser.bytes.count else { throw JSONSyntaxError(offset: parser.at, "text after the value") }
-                return .success(value)
-            } catch let e as JSONSyntaxError {
-                return .failure(e)
-            } catch {
-                return .failure(JSONSyntaxError(offset: parser.at, "\(error)"))
+                return value
             }
-        }
-        switch result {
-        case .success(let v): return v
-        case .failure(let e): throw ImportError(path, nil, "not valid JSON: \(e.message) at byte \(e.offset)")
+        } catch let e as JSONSyntaxError {
+            throw ImportError(path, nil, "not valid JSON: \(e.message) at byte \(e.offset)")
         }
     }
 
