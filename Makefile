@@ -12,7 +12,7 @@ build: setup
 	$(SWIFT) build
 
 release: setup
-	$(SWIFT) build -c release --product fpgarun
+	SWIFT=$(SWIFT) bash tools/build_release.sh
 
 test: setup
 	$(SWIFT) build --build-tests

@@ -4,5 +4,5 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 py="$(bash tools/hls4ml_env.sh | tail -n1)"
-swift build -c release --product fpgarun 2>&1 | grep -E "error" && exit 1 || true
+bash tools/build_release.sh 2>&1 | grep -E "error" && exit 1 || true
 exec "$py" tools/bench_build.py "$@"

@@ -9,7 +9,7 @@ cd "$root"
 n="${1:-10000000}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-swift build -c release --product fpgarun >/dev/null
+bash tools/build_release.sh >/dev/null
 bin="$root/.build/release/fpgarun"
 python3 -c "import numpy as np; np.save('$work/x.npy', np.random.default_rng(1).normal(0, 8, $n))"
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }

@@ -9,7 +9,7 @@ n="${1:-100000}"
 cfg=Tests/Fixtures/hls4ml/zoo_keras_3layer/config.yml
 [ -f ../shared/zoo/keras/KERAS_3layer.json ] || { echo "e2e_zoo: ../shared/zoo is absent" >&2; exit 2; }
 bash tools/setup.sh >/dev/null
-swift build -c release --product fpgarun 2>&1 | grep -E "error" && exit 1 || true
+bash tools/build_release.sh 2>&1 | grep -E "error" && exit 1 || true
 bin=.build/release/fpgarun
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
