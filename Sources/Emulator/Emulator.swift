@@ -161,17 +161,44 @@ public final class Emulator: Sendable {
     /// next block from a shared counter (a worker slowed by the machine takes fewer blocks instead
     /// of holding the others at the end of a fixed split). Every block but the last is whole tiles.
     private func forEachBlock(samples: Int, threads: Int, _ body: @Sendable (Range<Int>, UnsafeMutablePointer<Int64>) -> Void) {
-        let block = blockSamples
-        let blocks = (samples + block - 1) / block
-        let workers = max(1, min(threads, blocks))
+        forEachBlock(samples: samples, threads: threads, blocks: blockSamples...blockSamples,
+                     worker: { self.makeArena() }, done: { $0.deallocate() }) { range, arena in
+            body(range, arena)
+            return true
+        }
+    }
+
+    /// The shared loop of the batch runs: `workers` threads (the calling thread one of them) take
+    /// blocks of samples from a shared counter and run `body` on each with their own state
+    /// (`worker()` makes it on the worker's thread, `done` frees it). A block is an eighth of the
+    /// samples left per worker, within `blocks` (whole tiles but for the last): large while much is
+    /// left, so that per-block costs (a write, a read) are few, and small at the end, so that the
+    /// workers finish together. A `body` returning false stops every worker after its block.
+    func forEachBlock<State>(samples: Int, threads: Int, blocks: ClosedRange<Int>, worker: @Sendable () -> State,
+                             done: @Sendable (State) -> Void, _ body: @Sendable (Range<Int>, State) -> Bool) {
+        let smallest = max(1, blocks.lowerBound), largest = max(smallest, blocks.upperBound)
+        let workers = max(1, min(threads, (samples + smallest - 1) / smallest))
         let next = Atomic<Int>(0)
+        let tile = self.tile
+        @Sendable func claim() -> Range<Int>? {
+            var start = next.load(ordering: .relaxed)
+            while start < samples {
+                let guided = (samples - start) / (8 * workers)
+                let n = min(samples - start, (min(largest, max(smallest, guided)) + tile - 1) / tile * tile)
+                let (claimed, current) = next.compareExchange(expected: start, desired: start + n, ordering: .relaxed)
+                if claimed { return start..<(start + n) }
+                start = current
+            }
+            return nil
+        }
         @Sendable func work() {
-            let arena = makeArena()
-            defer { arena.deallocate() }
-            while true {
-                let b = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                if b >= blocks { break }
-                body((b * block)..<min(samples, (b + 1) * block), arena)
+            let state = worker()
+            defer { done(state) }
+            while let range = claim() {
+                if !body(range, state) {
+                    next.store(samples, ordering: .relaxed)
+                    break
+                }
             }
         }
         if workers == 1 {

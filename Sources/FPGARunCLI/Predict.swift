@@ -12,7 +12,8 @@ struct Predict: ParsableCommand {
         discussion: """
         The input holds one sample per row: shape (samples, features) or (samples, *input_shape). \
         The output is float64 of shape (samples, outputs) holding the exact fixed-point values the \
-        firmware computes. Inputs are streamed in chunks, so their size is not bounded by memory.
+        firmware computes. Inputs are streamed in blocks, so their size is not bounded by memory; \
+        each of the --threads workers reads, computes and writes its own blocks.
         """
     )
 
@@ -24,7 +25,7 @@ struct Predict: ParsableCommand {
     @Option(name: .long, help: "Output file (.npy, float64), written atomically.")
     var output: String
 
-    @Option(name: .long, help: "Worker threads (default: all cores).")
+    @Option(name: .long, help: "Worker threads, each reading, computing and writing (default: all cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(name: .long, help: "Write each layer's output as DIR/<layer>.npy (for every sample).")
@@ -64,28 +65,21 @@ struct Predict: ParsableCommand {
         }
         let x = try NPYArray(contentsOf: input)
         let samples = try Self.sampleCount(x, features: emulator.inputSize, shape: graph.nodes[graph.input].shape)
-        let writer = try NPYStreamWriter(path: output, dtype: .float64, shape: [samples, emulator.outputSize])
         if let trace {
+            let writer = try NPYStreamWriter(path: output, dtype: .float64, shape: [samples, emulator.outputSize])
             return try runTraced(emulator, graph: graph, x: x, samples: samples, writer: writer, dir: trace)
         }
-        let inSize = emulator.inputSize
-        // A little-endian float64 input is read in place from the mapping (its data is 64-byte
-        // aligned); other dtypes are converted block by block by the workers.
-        nonisolated(unsafe) let direct = x.dtype == .float64 && !x.header.bigEndian
-            ? x.rawData.baseAddress?.assumingMemoryBound(to: Double.self) : nil
+        let writer = try NPYBlockWriter(path: output, shape: [samples, emulator.outputSize])
+        let inSize = emulator.inputSize, outSize = emulator.outputSize
         let array = x
-        // The workers compute while this thread writes the finished chunks in order, flushing every
-        // 2 MB (the final commit then waits for the tail only) and dropping the input pages behind
-        // the stream (unmapping them all at exit took ~10 ms after the work was done).
-        writer.syncEvery = 2 << 20
-        try emulator.stream(samples: samples, threads: threads, chunk: 1 << 14, input: { start, count, scratch in
-            if let direct { return UnsafePointer(direct + start * inSize) }
-            array.copyDoubles(from: start * inSize, count: count * inSize, into: scratch)
+        // Each worker reads, computes and writes its own blocks: up to 16384 samples (2 MB of
+        // float64 input, 640 KB of output for 5 outputs) while much is left, so that the reads and
+        // writes are few, and down to 256 at the end.
+        try emulator.run(samples: samples, threads: threads, blocks: 256...16384, input: { start, count, scratch in
+            try array.readDoubles(from: start * inSize, count: count * inSize, into: scratch)
             return UnsafePointer(scratch)
-        }, sink: { start, values in
-            try writer.append(values)
-            let end = start + values.count / emulator.outputSize
-            array.release(from: start * inSize, upTo: end * inSize)
+        }, output: { start, values in
+            try writer.write(values, at: start * outSize)
         })
         try writer.commit()
     }

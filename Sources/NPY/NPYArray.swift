@@ -13,6 +13,8 @@ public final class NPYArray: @unchecked Sendable {  // immutable after init; the
     public let header: NPYHeader
     private let base: UnsafeRawPointer?
     private let mappedLength: Int
+    /// Kept open for `readDoubles`.
+    private let fd: Int32
 
     /// Element type.
     public var dtype: NPYDType { header.dtype }
@@ -26,7 +28,8 @@ public final class NPYArray: @unchecked Sendable {  // immutable after init; the
         self.path = path
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw NPYError(path, "cannot open: \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
+        var keep = false
+        defer { if !keep { close(fd) } }
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw NPYError(path, "cannot stat: \(String(cString: strerror(errno)))") }
         guard (st.st_mode & S_IFMT) == S_IFREG else { throw NPYError(path, "not a regular file") }
@@ -51,10 +54,13 @@ public final class NPYArray: @unchecked Sendable {  // immutable after init; the
         header = parsed
         base = raw
         mappedLength = size
+        self.fd = fd
+        keep = true
     }
 
     deinit {
         if let base { munmap(UnsafeMutableRawPointer(mutating: base), mappedLength) }
+        close(fd)
     }
 
     /// The element bytes (native order only if `header.bigEndian` is false).
@@ -86,21 +92,40 @@ public final class NPYArray: @unchecked Sendable {  // immutable after init; the
         }
     }
 
+    /// Like `copyDoubles`, but native-order float64 data is read from the file (pread) instead of
+    /// through the mapping: parallel readers then take no page faults, and there are no mapped
+    /// pages to drop afterwards (in a process whose threads run on several CPUs, each drop costs
+    /// the others a TLB flush). Safe to call from several threads at once.
+    public func readDoubles(from start: Int, count n: Int, into out: UnsafeMutablePointer<Double>) throws {
+        guard dtype == .float64 && !header.bigEndian else { return copyDoubles(from: start, count: n, into: out) }
+        precondition(start >= 0 && n >= 0 && start + n <= count, "NPYArray range out of bounds")
+        let bytes = UnsafeMutableRawPointer(out), total = n * 8, offset = header.dataOffset + start * 8
+        var done = 0
+        while done < total {
+            let got = pread(fd, bytes + done, total - done, off_t(offset + done))
+            if got < 0 && errno == EINTR { continue }
+            guard got > 0 else {
+                throw NPYError(path, got == 0 ? "file shrank while being read" : "cannot read: \(String(cString: strerror(errno)))")
+            }
+            done += got
+        }
+    }
+
     /// Drops the pages holding elements before `element` from memory (they are read from the file
     /// again if touched): a sequential reader keeps its resident size flat however large the file.
     public func release(upTo element: Int) {
-        release(from: 0, upTo: element)
+        release(within: 0, upTo: element)
     }
 
-    /// Drops the pages holding elements `from..<element` (all elements before `from` must be done
-    /// with too: the first page is dropped whole). A reader releasing as it goes passes the previous
-    /// end as `from`, so each call walks only the new pages.
-    public func release(from start: Int, upTo element: Int) {
+    /// Drops the pages that lie wholly within elements `start..<end` from memory (they are read
+    /// from the file again if touched). Readers working on blocks in parallel each release their
+    /// own: the pages a block shares with its neighbours stay until the array is freed.
+    public func release(within start: Int, upTo end: Int) {
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        let first = start <= 0 ? 0 : (header.dataOffset + min(start, count) * dtype.size) / page * page
-        let end = (header.dataOffset + min(max(0, element), count) * dtype.size) / page * page
-        guard end > first, let base else { return }
-        _ = madvise(UnsafeMutableRawPointer(mutating: base + first), end - first, MADV_DONTNEED)
+        let first = (header.dataOffset + min(max(0, start), count) * dtype.size + page - 1) / page * page
+        let last = (header.dataOffset + min(max(0, end), count) * dtype.size) / page * page
+        guard last > first, let base else { return }
+        _ = madvise(UnsafeMutableRawPointer(mutating: base + first), last - first, MADV_DONTNEED)
     }
 
     /// All elements as Double, in C order.

@@ -114,8 +114,9 @@ import Testing
     }
 }
 
-/// `Emulator.stream` (workers ahead of an in-order sink) gives what `run` gives, for any split.
-@Suite struct EmulatorStreamTests {
+/// `Emulator.run(samples:threads:blocks:input:output:)` (workers reading and writing their own
+/// blocks, in any order) gives what `run` gives, for any split, covering every sample once.
+@Suite struct EmulatorBlockRunTests {
     struct Stop: Error {}
 
     static func emulator() throws -> Emulator {
@@ -123,8 +124,18 @@ import Testing
         return try Emulator(Goldens.graph(c))
     }
 
-    @Test(arguments: [(1, 1, 1), (5, 2, 16), (300, 1, 64), (1000, 2, 100), (4099, 3, 256), (20000, 2, 4096)])
-    func streamEqualsRun(samples: Int, threads: Int, chunk: Int) throws {
+    /// Collects what the workers hand over, from any thread.
+    final class Collected: @unchecked Sendable {  // guarded by `lock`
+        let lock = NSLock()
+        var values: [Double]
+        var starts: [Int] = []
+        var written = 0
+        init(count: Int) { values = [Double](repeating: .nan, count: count) }
+    }
+
+    @Test(arguments: [(1, 1, 1...1), (5, 2, 16...16), (300, 1, 1...64), (1000, 2, 100...100), (4099, 3, 16...256),
+                      (20000, 2, 256...4096), (20000, 8, 1...100_000)])
+    func blocksEqualRun(samples: Int, threads: Int, blocks: ClosedRange<Int>) throws {
         let emu = try Self.emulator()
         var state: UInt64 = 12345
         let x = (0..<(samples * emu.inputSize)).map { _ -> Double in
@@ -135,58 +146,87 @@ import Testing
         x.withUnsafeBufferPointer { xb in
             want.withUnsafeMutableBufferPointer { emu.run(input: xb.baseAddress!, samples: samples, output: $0.baseAddress!) }
         }
-        var got: [Double] = [], starts: [Int] = []
-        let inSize = emu.inputSize
+        let got = Collected(count: samples * emu.outputSize)
+        let inSize = emu.inputSize, outSize = emu.outputSize
         try x.withUnsafeBufferPointer { xb in
             nonisolated(unsafe) let base = xb.baseAddress!
-            try emu.stream(samples: samples, threads: threads, chunk: chunk, ahead: 2, input: { start, _, _ in
+            try emu.run(samples: samples, threads: threads, blocks: blocks, input: { start, _, _ in
                 UnsafePointer(base + start * inSize)
-            }, sink: { start, values in
-                starts.append(start)
-                got.append(contentsOf: values)
+            }, output: { start, values in
+                got.lock.withLock {
+                    got.starts.append(start)
+                    for (i, v) in values.enumerated() { got.values[start * outSize + i] = v }
+                    got.written += values.count
+                }
             })
         }
-        #expect(got == want)
-        #expect(starts == Array(starts.sorted()) && starts.first == 0)
+        #expect(got.values == want)
+        #expect(got.written == want.count, "a block was handed over twice")
+        #expect(Set(got.starts).count == got.starts.count)
+        // Blocks are whole tiles but the last, within the requested sizes.
+        let sorted = got.starts.sorted()
+        for (a, b) in zip(sorted, sorted.dropFirst()) {
+            #expect((b - a) % 16 == 0 && b - a <= max(16, (blocks.upperBound + 15) / 16 * 16))
+        }
     }
 
-    @Test func sinkErrorStopsTheWorkers() throws {
+    @Test func outputErrorStopsTheWorkers() throws {
         let emu = try Self.emulator()
         let samples = 50_000
         let x = [Double](repeating: 0.5, count: samples * emu.inputSize)
-        var chunks = 0
+        let calls = Collected(count: 0)
         let inSize = emu.inputSize
         #expect(throws: Stop.self) {
             try x.withUnsafeBufferPointer { xb in
                 nonisolated(unsafe) let base = xb.baseAddress!
-                try emu.stream(samples: samples, threads: 2, chunk: 512, ahead: 2, input: { start, _, _ in
+                try emu.run(samples: samples, threads: 2, blocks: 512...512, input: { start, _, _ in
                     UnsafePointer(base + start * inSize)
-                }, sink: { _, _ in
-                    chunks += 1
-                    if chunks == 3 { throw Stop() }
+                }, output: { _, _ in
+                    let n = calls.lock.withLock { calls.written += 1; return calls.written }
+                    if n == 3 { throw Stop() }
                 })
             }
         }
-        #expect(chunks == 3)
+        // The failing worker stops at once; the other finishes the block it holds.
+        #expect(calls.written >= 3 && calls.written <= 4)
+    }
+
+    @Test func inputErrorStopsTheWorkers() throws {
+        let emu = try Self.emulator()
+        let calls = Collected(count: 0)
+        let x = [Double](repeating: 0.5, count: 10_000 * emu.inputSize)
+        let inSize = emu.inputSize
+        #expect(throws: Stop.self) {
+            try x.withUnsafeBufferPointer { xb in
+                nonisolated(unsafe) let base = xb.baseAddress!
+                try emu.run(samples: 10_000, threads: 1, blocks: 256...256, input: { start, _, _ in
+                    if start >= 1024 { throw Stop() }
+                    return UnsafePointer(base + start * inSize)
+                }, output: { _, _ in calls.lock.withLock { calls.written += 1 } })
+            }
+        }
+        #expect(calls.written == 4)
     }
 
     @Test func convertedInputThroughScratch() throws {
         let emu = try Self.emulator()
-        let samples = 777, inSize = emu.inputSize
+        let samples = 777, inSize = emu.inputSize, outSize = emu.outputSize
         let x = (0..<(samples * inSize)).map { Float($0 % 97) / 10 - 4 }
         var want = [Double](repeating: 0, count: samples * emu.outputSize)
         let xd = x.map(Double.init)
         xd.withUnsafeBufferPointer { xb in
             want.withUnsafeMutableBufferPointer { emu.run(input: xb.baseAddress!, samples: samples, output: $0.baseAddress!) }
         }
-        var got: [Double] = []
+        let got = Collected(count: samples * outSize)
         try x.withUnsafeBufferPointer { xb in
             nonisolated(unsafe) let base = xb.baseAddress!
-            try emu.stream(samples: samples, threads: 2, chunk: 100, input: { start, count, scratch in
+            try emu.run(samples: samples, threads: 2, blocks: 100...100, input: { start, count, scratch in
                 for i in 0..<(count * inSize) { scratch[i] = Double(base[start * inSize + i]) }
                 return UnsafePointer(scratch)
-            }, sink: { _, values in got.append(contentsOf: values) })
+            }, output: { start, values in
+                got.lock.withLock { for (i, v) in values.enumerated() { got.values[start * outSize + i] = v } }
+            })
         }
-        #expect(got == want)
+        #expect(got.values == want)
     }
 }

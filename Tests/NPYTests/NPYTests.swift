@@ -118,3 +118,94 @@ import Testing
         #expect(stat("/dev/null", &info) == 0 && (info.st_mode & S_IFMT) == S_IFCHR)
     }
 }
+
+/// `NPYBlockWriter`: elements written at any position from several threads make the same file as
+/// an in-order write; an incomplete or failed writer leaves nothing behind.
+@Suite struct NPYBlockWriterTests {
+    let dir: String
+
+    init() throws {
+        dir = NSTemporaryDirectory() + "npy-block-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    }
+
+    @Test func concurrentBlocksMakeTheFile() throws {
+        let rows = 100_003, cols = 5
+        let values = (0..<(rows * cols)).map { Double($0) * 0.25 - 7 }
+        let path = "\(dir)/blocks.npy"
+        let writer = try NPYBlockWriter(path: path, shape: [rows, cols])
+        // Blocks of uneven sizes (some 2 MB flush boundaries fall inside one), in scrambled order.
+        var blocks: [Range<Int>] = []
+        var start = 0, size = 1
+        while start < rows {
+            blocks.append(start..<min(rows, start + size))
+            start += size
+            size = size * 3 % 20011 + 1
+        }
+        blocks.shuffle()
+        let order = blocks
+        values.withUnsafeBufferPointer { all in
+            nonisolated(unsafe) let all = all
+            let failures = NSLock()
+            nonisolated(unsafe) var errors: [any Error] = []
+            DispatchQueue.concurrentPerform(iterations: order.count) { i in
+                let r = order[i]
+                do {
+                    try writer.write(UnsafeBufferPointer(rebasing: all[(r.lowerBound * cols)..<(r.upperBound * cols)]), at: r.lowerBound * cols)
+                } catch {
+                    failures.withLock { errors.append(error) }
+                }
+            }
+            #expect(errors.isEmpty)
+        }
+        #expect(!FileManager.default.fileExists(atPath: path), "visible before commit")
+        try writer.commit()
+        let back = try NPYArray(contentsOf: path)
+        #expect(back.shape == [rows, cols] && back.dtype == .float64)
+        #expect(back.doubles() == values)
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix(".") }
+        #expect(left.isEmpty, "left behind: \(left)")
+    }
+
+    @Test func incompleteOrOutOfRangeIsRefused() throws {
+        let path = "\(dir)/partial.npy"
+        try Data([1, 2, 3]).write(to: URL(fileURLWithPath: path))
+        do {
+            let writer = try NPYBlockWriter(path: path, shape: [4])
+            try [1.0, 2.0].withUnsafeBufferPointer { try writer.write($0, at: 0) }
+            #expect(throws: NPYError.self) { try [1.0, 2.0].withUnsafeBufferPointer { try writer.write($0, at: 3) } }
+            #expect(throws: NPYError.self) { try [1.0].withUnsafeBufferPointer { try writer.write($0, at: -1) } }
+            #expect(throws: NPYError.self) { try writer.commit() }
+        }
+        // The previous file is untouched and no temporary file is left.
+        #expect(FileManager.default.contents(atPath: path) == Data([1, 2, 3]))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["partial.npy"])
+        do {
+            let writer = try NPYBlockWriter(path: "\(dir)/dropped.npy", shape: [2])
+            try [1.0].withUnsafeBufferPointer { try writer.write($0, at: 1) }
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["partial.npy"])
+    }
+
+    @Test func readDoublesEqualsCopyDoubles() throws {
+        let path = "\(dir)/in.npy"
+        let values = (0..<5000).map { Double($0).squareRoot() - 30 }
+        try NPY.write(values, shape: [1000, 5], to: path)
+        let array = try NPYArray(contentsOf: path)
+        for (start, n) in [(0, 5000), (1, 1), (4999, 1), (123, 2048), (0, 0)] {
+            var a = [Double](repeating: .nan, count: max(n, 1)), b = a
+            try a.withUnsafeMutableBufferPointer { try array.readDoubles(from: start, count: n, into: $0.baseAddress!) }
+            b.withUnsafeMutableBufferPointer { array.copyDoubles(from: start, count: n, into: $0.baseAddress!) }
+            #expect(a.prefix(n) == b.prefix(n) && Array(a.prefix(n)) == Array(values[start..<(start + n)]))
+        }
+        // float32 data is converted through the mapping.
+        let p32 = "\(dir)/in32.npy"
+        let writer = try NPYStreamWriter(path: p32, dtype: .float32, shape: [4])
+        try [1.5, -2, 3.25, 8].withUnsafeBufferPointer { try writer.append($0) }
+        try writer.commit()
+        var c = [Double](repeating: 0, count: 4)
+        try c.withUnsafeMutableBufferPointer { try NPYArray(contentsOf: p32).readDoubles(from: 0, count: 4, into: $0.baseAddress!) }
+        #expect(c == [1.5, -2, 3.25, 8])
+    }
+}
+
