@@ -188,7 +188,12 @@ public final class NPYBlockWriter: Sendable {
         flusher = Flusher(file)
     }
 
-    deinit { flusher.stop() }
+    deinit {
+        // The flusher thread's closure holds the file too, and may let go of it only after
+        // `stop()` returns: remove the temporary file here, not in the file's own deinit.
+        flusher.stop()
+        file.abandon()
+    }
 
     /// Writes `values` as elements `element..<element + values.count`. Safe to call concurrently
     /// for disjoint ranges.
