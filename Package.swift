@@ -17,8 +17,13 @@ let package = Package(
     targets: [
         // The single source of numeric truth: ap_fixed / ap_int semantics.
         .target(name: "FixedPoint"),
-        // libhdf5 through a tiny static-inline shim (HDF5's type macros do not import into Swift).
-        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
+        // libhdf5, loaded with dlopen on first use (linking it cost ~9 ms at every start: Debian's
+        // build pulls in libcurl's chain), behind C wrappers with its types and constants.
+        .target(
+            name: "CHDF5",
+            cSettings: [.unsafeFlags(["-I/usr/include/hdf5/serial", "-I/usr/include/hdf5"])],
+            linkerSettings: [.linkedLibrary("dl")]
+        ),
         // Typed, throwing HDF5 reading on top of CHDF5 (files, groups, attributes, datasets).
         .target(name: "HDF5", dependencies: ["CHDF5"]),
         // The graph IR: typed ops, shapes, per-layer formats, passes, a verifier and a text dump.

@@ -24,7 +24,7 @@ final class HDF5FileHandle: @unchecked Sendable {
 
     deinit {
         let id = self.id
-        HDF5Library.lockedNonThrowing { _ = H5Fclose(id) }
+        HDF5Library.lockedNonThrowing { _ = chdf5_H5Fclose(id) }
     }
 }
 
@@ -65,20 +65,20 @@ struct HDF5Location: Sendable {
         var prefix = ""
         for part in parts {
             prefix += "/" + part
-            guard H5Lexists(file.id, prefix, chdf5_default_plist()) > 0 else { return false }
+            guard chdf5_H5Lexists(file.id, prefix, chdf5_default_plist()) > 0 else { return false }
         }
-        return parts.isEmpty || H5Oexists_by_name(file.id, path, chdf5_default_plist()) > 0
+        return parts.isEmpty || chdf5_H5Oexists_by_name(file.id, path, chdf5_default_plist()) > 0
     }
 
     /// What the path names, or nil when nothing.
     func kind() -> HDF5ObjectKind? {
         guard exists() else { return nil }
-        let object = H5Oopen(file.id, path, chdf5_default_plist())
+        let object = chdf5_H5Oopen(file.id, path, chdf5_default_plist())
         guard object >= 0 else { return nil }
-        defer { H5Oclose(object) }
-        switch H5Iget_type(object) {
-        case H5I_GROUP: return .group
-        case H5I_DATASET: return .dataset
+        defer { chdf5_H5Oclose(object) }
+        switch chdf5_H5Iget_type(object) {
+        case CHDF5_I_GROUP: return .group
+        case CHDF5_I_DATASET: return .dataset
         default: return .other
         }
     }
@@ -99,7 +99,7 @@ struct HDF5Location: Sendable {
 
     /// Opens the object at the path (caller closes it with H5Oclose).
     func open(for what: String) throws(HDF5Error) -> hid_t {
-        let object = H5Oopen(file.id, path, chdf5_default_plist())
+        let object = chdf5_H5Oopen(file.id, path, chdf5_default_plist())
         guard object >= 0 else {
             throw HDF5Error(.readFailed, file: fileName, object: path, "cannot open \(what) '\(path)'")
         }
@@ -110,7 +110,7 @@ struct HDF5Location: Sendable {
     func childNames() throws(HDF5Error) -> [String] {
         try require(.group)
         let group = try open(for: "group")
-        defer { H5Oclose(group) }
+        defer { chdf5_H5Oclose(group) }
         let count = chdf5_link_count(group)
         guard count >= 0 else {
             throw HDF5Error(.readFailed, file: fileName, object: path, "cannot list group '\(path)'")
@@ -119,7 +119,7 @@ struct HDF5Location: Sendable {
         names.reserveCapacity(Int(count))
         for index in 0..<hsize_t(count) {
             let name = HDF5Location.readName { buffer, size in
-                H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, index, buffer, size,
+                chdf5_H5Lget_name_by_idx(group, ".", CHDF5_INDEX_NAME, CHDF5_ITER_INC, index, buffer, size,
                                    chdf5_default_plist())
             }
             guard let name else {
@@ -133,7 +133,7 @@ struct HDF5Location: Sendable {
     /// Attribute names on the object, in HDF5 name order (byte-wise ascending).
     func attributeNames() throws(HDF5Error) -> [String] {
         let object = try open(for: "object")
-        defer { H5Oclose(object) }
+        defer { chdf5_H5Oclose(object) }
         let count = chdf5_attribute_count(object)
         guard count >= 0 else {
             throw HDF5Error(.readFailed, file: fileName, object: path, "cannot list attributes of '\(path)'")
@@ -141,7 +141,7 @@ struct HDF5Location: Sendable {
         var names: [String] = []
         for index in 0..<hsize_t(count) {
             let name = HDF5Location.readName { buffer, size in
-                H5Aget_name_by_idx(object, ".", H5_INDEX_NAME, H5_ITER_INC, index, buffer, size,
+                chdf5_H5Aget_name_by_idx(object, ".", CHDF5_INDEX_NAME, CHDF5_ITER_INC, index, buffer, size,
                                    chdf5_default_plist())
             }
             guard let name else {
@@ -167,17 +167,17 @@ struct HDF5Location: Sendable {
         guard kind() != nil else {
             throw HDF5Error(.noGroup, file: fileName, object: path, "no object '\(path)'")
         }
-        let present = H5Aexists_by_name(file.id, path, name, chdf5_default_plist())
+        let present = chdf5_H5Aexists_by_name(file.id, path, name, chdf5_default_plist())
         guard present >= 0 else {
             throw HDF5Error(.readFailed, file: fileName, object: path,
                             "cannot look up attribute '\(name)' on '\(path)'")
         }
         guard present > 0 else { return nil }
-        let attribute = H5Aopen_by_name(file.id, path, name, chdf5_default_plist(), chdf5_default_plist())
+        let attribute = chdf5_H5Aopen_by_name(file.id, path, name, chdf5_default_plist(), chdf5_default_plist())
         guard attribute >= 0 else {
             throw HDF5Error(.readFailed, file: fileName, object: path, "cannot open attribute '\(name)' on '\(path)'")
         }
-        defer { H5Aclose(attribute) }
+        defer { chdf5_H5Aclose(attribute) }
         let reader = HDF5ValueReader(location: self, what: "attribute '\(name)' on '\(path)'", id: attribute,
                                      isAttribute: true)
         let (shape, value) = try reader.readValue()
@@ -203,17 +203,17 @@ struct HDF5ValueReader {
 
     /// The extent: [] for a scalar, the dimensions for a simple space, nil for a null space.
     func shape() throws(HDF5Error) -> [Int]? {
-        let space = isAttribute ? H5Aget_space(id) : H5Dget_space(id)
+        let space = isAttribute ? chdf5_H5Aget_space(id) : chdf5_H5Dget_space(id)
         guard space >= 0 else { throw failure("cannot read the shape of \(what)") }
-        defer { H5Sclose(space) }
-        switch H5Sget_simple_extent_type(space) {
-        case H5S_SCALAR: return []
-        case H5S_NULL: return nil
-        case H5S_SIMPLE:
-            let rank = H5Sget_simple_extent_ndims(space)
+        defer { chdf5_H5Sclose(space) }
+        switch chdf5_H5Sget_simple_extent_type(space) {
+        case CHDF5_S_SCALAR: return []
+        case CHDF5_S_NULL: return nil
+        case CHDF5_S_SIMPLE:
+            let rank = chdf5_H5Sget_simple_extent_ndims(space)
             guard rank >= 0 else { throw failure("cannot read the shape of \(what)") }
             var dims = [hsize_t](repeating: 0, count: Int(rank))
-            guard H5Sget_simple_extent_dims(space, &dims, nil) == rank else {
+            guard chdf5_H5Sget_simple_extent_dims(space, &dims, nil) == rank else {
                 throw failure("cannot read the shape of \(what)")
             }
             return dims.map { Int($0) }
@@ -224,22 +224,22 @@ struct HDF5ValueReader {
 
     /// The stored element type (file type) as the public enum.
     func elementType() throws(HDF5Error) -> HDF5ElementType {
-        let type = isAttribute ? H5Aget_type(id) : H5Dget_type(id)
+        let type = isAttribute ? chdf5_H5Aget_type(id) : chdf5_H5Dget_type(id)
         guard type >= 0 else { throw failure("cannot read the type of \(what)") }
-        defer { H5Tclose(type) }
-        let bits = H5Tget_size(type) * 8
-        switch H5Tget_class(type) {
-        case H5T_FLOAT: return .float(bits: bits)
-        case H5T_INTEGER: return .integer(bits: bits, signed: H5Tget_sign(type) == H5T_SGN_2)
-        case H5T_STRING: return .string(variableLength: H5Tis_variable_str(type) > 0)
-        case H5T_COMPOUND: return .other("compound")
-        case H5T_ENUM: return .other("enum")
-        case H5T_ARRAY: return .other("array")
-        case H5T_VLEN: return .other("variable-length sequence")
-        case H5T_REFERENCE: return .other("reference")
-        case H5T_OPAQUE: return .other("opaque")
-        case H5T_BITFIELD: return .other("bitfield")
-        case H5T_TIME: return .other("time")
+        defer { chdf5_H5Tclose(type) }
+        let bits = chdf5_H5Tget_size(type) * 8
+        switch chdf5_H5Tget_class(type) {
+        case CHDF5_T_FLOAT: return .float(bits: bits)
+        case CHDF5_T_INTEGER: return .integer(bits: bits, signed: chdf5_H5Tget_sign(type) == CHDF5_T_SGN_2)
+        case CHDF5_T_STRING: return .string(variableLength: chdf5_H5Tis_variable_str(type) > 0)
+        case CHDF5_T_COMPOUND: return .other("compound")
+        case CHDF5_T_ENUM: return .other("enum")
+        case CHDF5_T_ARRAY: return .other("array")
+        case CHDF5_T_VLEN: return .other("variable-length sequence")
+        case CHDF5_T_REFERENCE: return .other("reference")
+        case CHDF5_T_OPAQUE: return .other("opaque")
+        case CHDF5_T_BITFIELD: return .other("bitfield")
+        case CHDF5_T_TIME: return .other("time")
         default: return .other("unknown")
         }
     }
@@ -250,8 +250,8 @@ struct HDF5ValueReader {
         var ok = true
         let values = [T](unsafeUninitializedCapacity: count) { buffer, initialized in
             let status = isAttribute
-                ? H5Aread(id, memoryType, buffer.baseAddress)
-                : H5Dread(id, memoryType, chdf5_all_space(), chdf5_all_space(), chdf5_default_plist(),
+                ? chdf5_H5Aread(id, memoryType, buffer.baseAddress)
+                : chdf5_H5Dread(id, memoryType, chdf5_all_space(), chdf5_all_space(), chdf5_default_plist(),
                           buffer.baseAddress)
             if status < 0 {
                 ok = false
@@ -266,26 +266,26 @@ struct HDF5ValueReader {
     /// Reads all elements of a string attribute or dataset, fixed- or variable-length.
     func readStrings(count: Int) throws(HDF5Error) -> [String] {
         guard count > 0 else { return [] }
-        let fileType = isAttribute ? H5Aget_type(id) : H5Dget_type(id)
+        let fileType = isAttribute ? chdf5_H5Aget_type(id) : chdf5_H5Dget_type(id)
         guard fileType >= 0 else { throw failure("cannot read the type of \(what)") }
-        defer { H5Tclose(fileType) }
-        if H5Tis_variable_str(fileType) > 0 {
-            let memoryType = H5Tcopy(chdf5_c_s1())
+        defer { chdf5_H5Tclose(fileType) }
+        if chdf5_H5Tis_variable_str(fileType) > 0 {
+            let memoryType = chdf5_H5Tcopy(chdf5_c_s1())
             guard memoryType >= 0 else { throw failure("cannot read \(what)") }
-            defer { H5Tclose(memoryType) }
-            guard H5Tset_size(memoryType, chdf5_variable_size()) >= 0,
-                  H5Tset_cset(memoryType, H5Tget_cset(fileType)) >= 0 else {
+            defer { chdf5_H5Tclose(memoryType) }
+            guard chdf5_H5Tset_size(memoryType, chdf5_variable_size()) >= 0,
+                  chdf5_H5Tset_cset(memoryType, chdf5_H5Tget_cset(fileType)) >= 0 else {
                 throw failure("cannot read \(what)")
             }
             var pointers = [UnsafeMutablePointer<CChar>?](repeating: nil, count: count)
             let status = pointers.withUnsafeMutableBufferPointer { buffer in
                 isAttribute
-                    ? H5Aread(id, memoryType, buffer.baseAddress)
-                    : H5Dread(id, memoryType, chdf5_all_space(), chdf5_all_space(), chdf5_default_plist(),
+                    ? chdf5_H5Aread(id, memoryType, buffer.baseAddress)
+                    : chdf5_H5Dread(id, memoryType, chdf5_all_space(), chdf5_all_space(), chdf5_default_plist(),
                               buffer.baseAddress)
             }
             // Strings HDF5 allocated are freed with HDF5's allocator, even after a partial failure.
-            defer { for pointer in pointers where pointer != nil { H5free_memory(pointer) } }
+            defer { for pointer in pointers where pointer != nil { chdf5_H5free_memory(pointer) } }
             guard status >= 0 else { throw failure("cannot read \(what)") }
             return pointers.map { pointer in
                 guard let pointer else { return "" }
@@ -293,15 +293,15 @@ struct HDF5ValueReader {
                               as: UTF8.self)
             }
         }
-        let size = H5Tget_size(fileType)
+        let size = chdf5_H5Tget_size(fileType)
         guard size > 0 else { throw failure("cannot read \(what)") }
-        let spacePadded = H5Tget_strpad(fileType) == H5T_STR_SPACEPAD
+        let spacePadded = chdf5_H5Tget_strpad(fileType) == CHDF5_T_STR_SPACEPAD
         var bytes = [UInt8](repeating: 0, count: count * size)
         let status = bytes.withUnsafeMutableBytes { buffer in
             // Memory type = file type: fixed-length strings need no conversion.
             isAttribute
-                ? H5Aread(id, fileType, buffer.baseAddress)
-                : H5Dread(id, fileType, chdf5_all_space(), chdf5_all_space(), chdf5_default_plist(),
+                ? chdf5_H5Aread(id, fileType, buffer.baseAddress)
+                : chdf5_H5Dread(id, fileType, chdf5_all_space(), chdf5_all_space(), chdf5_default_plist(),
                           buffer.baseAddress)
         }
         guard status >= 0 else { throw failure("cannot read \(what)") }

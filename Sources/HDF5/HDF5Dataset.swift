@@ -35,7 +35,7 @@ public struct HDF5Dataset: Sendable {
     init(opening location: HDF5Location) throws(HDF5Error) {
         self.location = location
         let id = try location.open(for: "dataset")
-        defer { H5Oclose(id) }
+        defer { chdf5_H5Oclose(id) }
         let reader = HDF5ValueReader(location: location, what: "dataset '\(location.path)'", id: id,
                                      isAttribute: false)
         shape = try reader.shape() ?? [0]
@@ -62,7 +62,7 @@ public struct HDF5Dataset: Sendable {
         let count = self.count
         return try HDF5Library.locked { () throws(HDF5Error) in
             let id = try location.open(for: "dataset")
-            defer { H5Oclose(id) }
+            defer { chdf5_H5Oclose(id) }
             let reader = HDF5ValueReader(location: location, what: "dataset '\(path)'", id: id, isAttribute: false)
             return try reader.readStrings(count: count)
         }
@@ -78,7 +78,7 @@ public struct HDF5Dataset: Sendable {
         let count = self.count
         return try HDF5Library.locked { () throws(HDF5Error) in
             let id = try location.open(for: "dataset")
-            defer { H5Oclose(id) }
+            defer { chdf5_H5Oclose(id) }
             let reader = HDF5ValueReader(location: location, what: "dataset '\(path)'", id: id, isAttribute: false)
             return try reader.readNumbers(as: memoryType(), count: count, zero: zero)
         }

@@ -25,6 +25,8 @@ public struct HDF5Error: Error, CustomStringConvertible, Equatable, Sendable {
         case invalidPath
         /// libhdf5 failed part-way through reading an object that opened fine (corrupt data).
         case readFailed
+        /// libhdf5 itself could not be loaded (not installed, or too old).
+        case libraryUnavailable
     }
 
     /// What went wrong.

@@ -22,6 +22,7 @@ public final class HDF5File: Sendable {
     /// file throws an `HDF5Error` naming the path.
     public init(path: String) throws(HDF5Error) {
         name = path
+        try HDF5Library.load(for: path)
         handle = try HDF5Library.locked { () throws(HDF5Error) -> HDF5FileHandle in
             // Tell "no such file" and "not readable" apart from "not HDF5": libhdf5's own
             // error stack is silenced and would only say "unable to open file" for all three.
@@ -43,6 +44,7 @@ public final class HDF5File: Sendable {
     /// touching the disk; `name` only labels error messages. The bytes are copied.
     public init(image bytes: [UInt8], name: String) throws(HDF5Error) {
         self.name = name
+        try HDF5Library.load(for: name)
         handle = try HDF5Library.locked { () throws(HDF5Error) -> HDF5FileHandle in
             guard !bytes.isEmpty else {
                 throw HDF5Error(.notHDF5, file: name, "not an HDF5 file (empty image)")
@@ -51,7 +53,7 @@ public final class HDF5File: Sendable {
             guard fapl >= 0 else {
                 throw HDF5Error(.notHDF5, file: name, "cannot set up an in-memory file image")
             }
-            defer { H5Pclose(fapl) }
+            defer { chdf5_H5Pclose(fapl) }
             // HDF5 shares an already-open file whose driver compares equal, and the core driver
             // compares by name: a unique internal name keeps two images apart.
             HDF5Library.imageCounter += 1

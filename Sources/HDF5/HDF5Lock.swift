@@ -25,6 +25,14 @@ enum HDF5Library {
         return mutex
     }()
 
+    /// Loads libhdf5 if that has not been done yet (once per process; safe from any thread);
+    /// a missing or unusable library throws an error naming `file`, the file that needed it.
+    static func load(for file: String) throws(HDF5Error) {
+        if let reason = chdf5_load() {
+            throw HDF5Error(.libraryUnavailable, file: file, String(cString: reason))
+        }
+    }
+
     /// Runs `body` holding the library lock, with HDF5's own error printing turned off.
     static func locked<T>(_ body: () throws(HDF5Error) -> T) throws(HDF5Error) -> T {
         pthread_mutex_lock(mutex)
