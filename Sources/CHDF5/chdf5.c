@@ -66,7 +66,7 @@ static void load(void) {
     size_t candidates = chosen && *chosen ? 1 : sizeof names / sizeof names[0];
     for (size_t i = 0; i < candidates && !library; i++) {
         if (!names[i] || !*names[i]) continue;
-        library = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+        library = dlopen(names[i], RTLD_LAZY | RTLD_LOCAL);
         if (!library && !first[0]) snprintf(first, sizeof first, "%s", dlerror());
     }
     if (!library) {
