@@ -40,7 +40,7 @@ extension Emulator {
     }
 }
 
-/// One worker's buffers in `Emulator.run(samples:threads:block:input:output:)`.
+/// One worker's buffers in `Emulator.run(samples:threads:blocks:input:output:)`.
 private struct BlockBuffers: @unchecked Sendable {  // owned by one worker thread
     let arena: UnsafeMutablePointer<Int64>
     let input: UnsafeMutablePointer<Double>

@@ -72,10 +72,11 @@ struct Predict: ParsableCommand {
         let writer = try NPYBlockWriter(path: output, shape: [samples, emulator.outputSize])
         let inSize = emulator.inputSize, outSize = emulator.outputSize
         let array = x
-        // Each worker reads, computes and writes its own blocks: up to 16384 samples (2 MB of
-        // float64 input, 640 KB of output for 5 outputs) while much is left, so that the reads and
-        // writes are few, and down to 256 at the end.
-        try emulator.run(samples: samples, threads: threads, blocks: 256...16384, input: { start, count, scratch in
+        // Each worker reads, computes and writes its own blocks: up to 2 MB of float64 input (16384
+        // samples of the jet tagger's 16 features) while much is left, so that the reads and writes
+        // are few, and down to 256 samples at the end.
+        let largest = min(16384, max(256, (2 << 20) / (inSize * 8)))
+        try emulator.run(samples: samples, threads: threads, blocks: 256...largest, input: { start, count, scratch in
             try array.readDoubles(from: start * inSize, count: count * inSize, into: scratch)
             return UnsafePointer(scratch)
         }, output: { start, values in
