@@ -80,7 +80,7 @@ let package = Package(
         .testTarget(name: "NPYTests", dependencies: ["NPY"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5"]),
         .testTarget(name: "GraphTests", dependencies: ["Graph"]),
-        .testTarget(name: "ImportTests", dependencies: ["Import"]),
+        .testTarget(name: "ImportTests", dependencies: ["Import", "Yams"]),
         .testTarget(name: "EmulatorTests", dependencies: ["Emulator", "Import", "NPY"]),
         .testTarget(name: "CLITests", dependencies: ["FPGARunCLI", "Xclbin"]),
         .testTarget(name: "XclbinTests", dependencies: ["Xclbin"]),

@@ -1,7 +1,6 @@
 import FixedPoint
 import Foundation
 import Graph
-import Yams
 
 /// How the network's arrays reach the firmware (hls4ml's `IOType`).
 public enum IOType: String, Sendable {
@@ -52,7 +51,7 @@ public struct ProjectConfig: Sendable {
         }
         let root: Any?
         do {
-            root = try Yams.load(yaml: text)
+            root = try YAMLReader.load(text)
         } catch {
             let first = "\(error)".split(separator: "\n").first.map(String.init) ?? "\(error)"
             throw ConfigError(path, "not valid YAML: \(first)")
