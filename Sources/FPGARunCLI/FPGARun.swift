@@ -30,8 +30,11 @@ public struct FPGARun: ParsableCommand {
         let preloading = arguments.first.map(modelCommands.contains) == true ? startPreloading() : nil
         // Every exit waits for the preloading thread: exit() must not run the libraries'
         // destructors while it is inside dlopen.
-        func exit(_ code: Int32) -> Never {
+        func waitForPreloading() {
             if let preloading { pthread_join(preloading, nil) }
+        }
+        func exit(_ code: Int32) -> Never {
+            waitForPreloading()
             Foundation.exit(code)
         }
         do {
@@ -48,7 +51,7 @@ public struct FPGARun: ParsableCommand {
                 FileHandle.standardError.write(Data("fpgarun: error: \(error)\n".utf8))
                 exit(2)
             }
-            if let preloading { pthread_join(preloading, nil) }
+            waitForPreloading()
             Self.exit(withError: error)
         }
     }

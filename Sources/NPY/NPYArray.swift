@@ -114,18 +114,10 @@ public final class NPYArray: @unchecked Sendable {  // immutable after init; the
     /// Drops the pages holding elements before `element` from memory (they are read from the file
     /// again if touched): a sequential reader keeps its resident size flat however large the file.
     public func release(upTo element: Int) {
-        release(within: 0, upTo: element)
-    }
-
-    /// Drops the pages that lie wholly within elements `start..<end` from memory (they are read
-    /// from the file again if touched). Readers working on blocks in parallel each release their
-    /// own: the pages a block shares with its neighbours stay until the array is freed.
-    public func release(within start: Int, upTo end: Int) {
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        let first = (header.dataOffset + min(max(0, start), count) * dtype.size + page - 1) / page * page
-        let last = (header.dataOffset + min(max(0, end), count) * dtype.size) / page * page
-        guard last > first, let base else { return }
-        _ = madvise(UnsafeMutableRawPointer(mutating: base + first), last - first, MADV_DONTNEED)
+        let end = (header.dataOffset + min(max(0, element), count) * dtype.size) / page * page
+        guard end > 0, let base else { return }
+        _ = madvise(UnsafeMutableRawPointer(mutating: base), end, MADV_DONTNEED)
     }
 
     /// All elements as Double, in C order.
