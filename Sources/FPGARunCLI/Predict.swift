@@ -8,6 +8,7 @@ import NPY
 /// `fpgarun predict`: run the bit-accurate emulator on a batch of inputs.
 struct Predict: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "predict",
         abstract: "Run the bit-accurate emulator on inputs from a .npy file.",
         discussion: """
         The input holds one sample per row: shape (samples, features) or (samples, *input_shape). \
@@ -26,7 +27,11 @@ struct Predict: ParsableCommand {
     var output: String
 
     @Option(name: .long, help: "Worker threads, each reading, computing and writing (default: all cores).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    var threads: Int = Self.cores
+
+    /// The default worker count, read once: ArgumentParser evaluates a default each time it builds
+    /// the command, and Foundation reads the cgroup's CPU quota files on every call.
+    static let cores = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(name: .long, help: "Write each layer's output as DIR/<layer>.npy (for every sample).")
     var trace: String?
