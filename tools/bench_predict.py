@@ -11,9 +11,18 @@ The runs are interleaved (hls4ml, 1 thread, 2 threads, hls4ml, ...) so that a ma
 drifts during the run (shared VMs do) affects every rate alike. Outputs on the shared samples must
 be identical. Prints samples/s and the ratios; then the fixed cost of a run (a 16-sample input:
 process start, model import, output commit) and the rates without it.
+
+Three more pairs of runs per round separate what the machine allows from what fpgarun does:
+- the same command writing its output to tmpfs (/dev/shm), where fdatasync writes nothing back:
+  the cost of the durable output, which with one worker runs on the idle CPU;
+- tools/bench/scaling_reference.c: a C job with predict's work per sample (measured in the first
+  round), output volume, block size and flushing, but no start-up and no input, on disk and on
+  tmpfs: how a job of that shape scales on this machine at all.
 """
 import argparse
+import atexit
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -44,6 +53,7 @@ def main():
     import hls4ml  # noqa: E402  (from the venv)
 
     work = tempfile.mkdtemp(prefix="bench_predict_")
+    atexit.register(shutil.rmtree, work, True)
     cfg_path = os.path.join(work, "config.yml")
     with open(cfg_path, "w") as f:
         f.write(f"KerasJson: {zoo}/KERAS_3layer.json\nKerasH5: {zoo}/KERAS_3layer_weights.h5\n"
@@ -73,6 +83,23 @@ def main():
     small_path, small_out = os.path.join(work, "x16.npy"), os.path.join(work, "y16.npy")
     np.save(small_path, x[:16])
 
+    # tmpfs for the runs without disk writeback, when there is one with room for two outputs.
+    shm = "/dev/shm"
+    with open("/proc/mounts") as f:
+        on_tmpfs = any(line.split()[1] == shm and line.split()[2] == "tmpfs" for line in f)
+    shm_dir = None
+    if on_tmpfs and shutil.disk_usage(shm).free > 2 * 8 * 5 * args.samples:
+        shm_dir = tempfile.mkdtemp(prefix="bench_predict_", dir=shm)
+        atexit.register(shutil.rmtree, shm_dir, True)
+    reference = os.path.join(work, "scaling_reference")
+    subprocess.run(["cc", "-O2", "-pthread", "-o", reference, os.path.join(root, "tools/bench/scaling_reference.c")],
+                   check=True)
+
+    def reference_s(out_dir, threads, ns_per_sample):
+        r = subprocess.run([reference, out_dir, str(threads), str(args.samples), f"{ns_per_sample:.1f}"],
+                           check=True, capture_output=True, text=True)
+        return float(r.stdout) / 1000
+
     def ours(threads, path=x_path, out=y_path):
         # Each run writes a new file: replacing an existing 40 MB output adds ~26 ms on a disk mounted
         # with `discard` (ext4 frees and discards the old file's blocks inside rename(), measured with
@@ -83,6 +110,8 @@ def main():
                       "--threads", str(threads)])
 
     peer_times, times, fixed = [], {1: [], 2: []}, {1: [], 2: []}
+    tmpfs_times, ref_disk, ref_tmpfs = {1: [], 2: []}, {1: [], 2: []}, {1: [], 2: []}
+    ns_per_sample = None
     for r in range(args.rounds):
         if r < 3:
             t, y_peer = peer()
@@ -90,6 +119,13 @@ def main():
         for threads in (1, 2):
             times[threads].append(ours(threads))
             fixed[threads].append(ours(threads, small_path, small_out))
+        # predict's work per sample with one thread, start-up excluded: the reference job's work.
+        ns_per_sample = ns_per_sample or 1e9 * (times[1][0] - fixed[1][0]) / args.samples
+        for threads in (1, 2):
+            ref_disk[threads].append(reference_s(work, threads, ns_per_sample))
+            if shm_dir:
+                tmpfs_times[threads].append(ours(threads, out=os.path.join(shm_dir, "y.npy")))
+                ref_tmpfs[threads].append(reference_s(shm_dir, threads, ns_per_sample))
     peer_rate = args.peer_samples / statistics.median(peer_times)
     rates = {t: args.samples / statistics.median(ts) for t, ts in times.items()}
     # Throughput once running: the whole run minus the fixed cost, per round.
@@ -106,6 +142,17 @@ def main():
           f"{1000 * statistics.median(fixed[2]):.0f} ms (2 threads)")
     print(f"without it: 1 thread {steady[1]:,.0f} samples/s, 2 threads {steady[2]:,.0f} samples/s "
           f"({steady[2] / peer_rate:.1f}x hls4ml), 2 threads / 1 thread: {steady[2] / steady[1]:.2f}x")
+
+    def ratio(ts):
+        return statistics.median(ts[1]) / statistics.median(ts[2])
+
+    if shm_dir:
+        r1, r2 = (args.samples / statistics.median(tmpfs_times[t]) for t in (1, 2))
+        print(f"output on tmpfs (no disk writeback): 1 thread {r1:,.0f} samples/s, 2 threads {r2:,.0f} samples/s, "
+              f"2 threads / 1 thread: {ratio(tmpfs_times):.2f}x")
+    print(f"reference, a C job with {ns_per_sample:.0f} ns of work per sample, the same output and no start-up "
+          f"(tools/bench/scaling_reference.c): 2 threads / 1 thread: {ratio(ref_disk):.2f}x writing to disk"
+          + (f", {ratio(ref_tmpfs):.2f}x to tmpfs" if shm_dir else " (no tmpfs here)"))
     return 1 if mism else 0
 
 
