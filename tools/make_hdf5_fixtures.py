@@ -5,7 +5,7 @@ It holds one of each thing the Keras importer meets in real files (see the zoo u
 /work/shared/zoo/keras): Keras 2 style nesting with ':' in dataset names, fixed-length and
 variable-length string attributes (scalars and arrays, ASCII and UTF-8), the empty float64
 `weight_names` array Keras writes for layers without weights, numeric attributes, and float32 /
-float64 / integer datasets. Children are created out of name order so tests can pin the order
+float64 / float16 / big-endian float32 / integer datasets. Children are created out of name order so tests can pin the order
 `children()` documents (HDF5 name order). Keep it tiny (< 20 KB).
 
 Usage: python3 tools/make_hdf5_fixtures.py   (needs h5py and numpy; run from anywhere)
@@ -64,6 +64,10 @@ def main():
         data.create_dataset("i8", data=np.array([[12, -9, 1]], dtype=np.int8))  # like HGQ's bits:0
         data.create_dataset("scalar", data=np.float64(6.5))
         data.create_dataset("alpha_empty", shape=(0, 4), dtype=np.float32)
+        # Floats not stored as the machine's float: HDF5 converts these (the little-endian float32
+        # datasets above are read without conversion).
+        data.create_dataset("f32_be", data=np.array([1.5, -0.0, 1e-45, -np.inf], dtype=">f4"))
+        data.create_dataset("f16", data=np.array([0.5, -65504.0, 6e-08], dtype=np.float16))
         data.create_dataset("text", data=np.array([b"not", b"numeric"], dtype="S7"))
         data["i32"].attrs["unit"] = "counts"
         # Keras 3 (.keras) style: vars/0, vars/1, ... vars/10 (name order puts "10" before "2").

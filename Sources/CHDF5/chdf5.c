@@ -36,7 +36,7 @@ _Static_assert(H5P_DEFAULT == 0 && H5S_ALL == 0 && H5E_DEFAULT == 0 && H5T_VARIA
     X(H5Aopen_by_name) X(H5Aclose) X(H5Aget_type) X(H5Aget_space) X(H5Aread) X(H5Dget_type) X(H5Dget_space) \
     X(H5Dread) X(H5Sget_simple_extent_type) X(H5Sget_simple_extent_ndims) X(H5Sget_simple_extent_dims) \
     X(H5Sclose) X(H5Tget_class) X(H5Tget_size) X(H5Tget_sign) X(H5Tis_variable_str) X(H5Tcopy) X(H5Tset_size) \
-    X(H5Tget_cset) X(H5Tset_cset) X(H5Tget_strpad) X(H5Tclose) X(H5free_memory)
+    X(H5Tget_cset) X(H5Tset_cset) X(H5Tget_strpad) X(H5Tclose) X(H5Tequal) X(H5free_memory)
 
 static struct {
 #define FIELD(name) __typeof__(&name) name;
@@ -197,4 +197,5 @@ int chdf5_H5Tget_cset(hid_t type) { return api.H5Tget_cset(type); }
 herr_t chdf5_H5Tset_cset(hid_t type, int cset) { return api.H5Tset_cset(type, (H5T_cset_t)cset); }
 int chdf5_H5Tget_strpad(hid_t type) { return api.H5Tget_strpad(type); }
 herr_t chdf5_H5Tclose(hid_t type) { return api.H5Tclose(type); }
+htri_t chdf5_H5Tequal(hid_t a, hid_t b) { return api.H5Tequal(a, b); }
 herr_t chdf5_H5free_memory(void *memory) { return api.H5free_memory(memory); }

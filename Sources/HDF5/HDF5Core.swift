@@ -222,6 +222,14 @@ struct HDF5ValueReader {
         }
     }
 
+    /// Whether the stored (file) type is the same type as `memoryType`.
+    func hasFileType(equalTo memoryType: hid_t) throws(HDF5Error) -> Bool {
+        let type = isAttribute ? chdf5_H5Aget_type(id) : chdf5_H5Dget_type(id)
+        guard type >= 0 else { throw failure("cannot read the type of \(what)") }
+        defer { chdf5_H5Tclose(type) }
+        return chdf5_H5Tequal(type, memoryType) > 0
+    }
+
     /// The stored element type (file type) as the public enum.
     func elementType() throws(HDF5Error) -> HDF5ElementType {
         let type = isAttribute ? chdf5_H5Aget_type(id) : chdf5_H5Dget_type(id)

@@ -28,6 +28,9 @@ public struct HDF5Dataset: Sendable {
     /// How the values are stored in the file.
     public let elementType: HDF5ElementType
 
+    /// Whether the file type is exactly the machine's `float`, so reading floats converts nothing.
+    let storedAsNativeFloat: Bool
+
     /// Number of elements (1 for a scalar, 0 when any dimension is 0).
     public var count: Int { shape.reduce(1, *) }
 
@@ -40,11 +43,16 @@ public struct HDF5Dataset: Sendable {
                                      isAttribute: false)
         shape = try reader.shape() ?? [0]
         elementType = try reader.elementType()
+        storedAsNativeFloat = try reader.hasFileType(equalTo: chdf5_native_float())
     }
 
-    /// All values as Double in C order; HDF5 converts any integer or float type.
+    /// All values as Double in C order; HDF5 converts any integer or float type. Values stored as
+    /// the machine's float (Keras' weights are) are read as they are and widened here, which is
+    /// exact: a converting read makes HDF5 calloc a 1 MB conversion buffer every time, whatever
+    /// the dataset's size.
     public func readDoubles() throws(HDF5Error) -> [Double] {
-        try read(as: chdf5_native_double(), zero: 0.0)
+        if storedAsNativeFloat { return try readFloats().map(Double.init) }
+        return try read(as: chdf5_native_double(), zero: 0.0)
     }
 
     /// All values as Float in C order; HDF5 converts any integer or float type (float64 values

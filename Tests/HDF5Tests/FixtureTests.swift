@@ -1,5 +1,5 @@
 import Foundation
-import HDF5
+@testable import HDF5
 import Testing
 
 /// Reading the committed fixture (see tools/make_hdf5_fixtures.py for what it holds).
@@ -15,9 +15,9 @@ struct FixtureTests {
         #expect(file.root.path == "/")
         #expect(file.root.name == "/")
         #expect(try file.root.children() == ["data", "model_weights", "vars"])
-        // Created as zeta_f64, i32, u8, i8, scalar, alpha_empty, text: listed in name order.
+        // Created as zeta_f64, i32, u8, i8, scalar, alpha_empty, f32_be, f16, text: listed in name order.
         #expect(try file.root.group("data").children()
-            == ["alpha_empty", "i32", "i8", "scalar", "text", "u8", "zeta_f64"])
+            == ["alpha_empty", "f16", "f32_be", "i32", "i8", "scalar", "text", "u8", "zeta_f64"])
         // Byte-wise order: "10" before "2" (Keras 3 vars need a numeric sort by the caller).
         #expect(try file.root.group("vars").children() == ["0", "1", "10", "2"])
     }
@@ -123,6 +123,27 @@ struct FixtureTests {
         let empty = try data.dataset("alpha_empty")
         #expect(empty.shape == [0, 4])
         #expect(try empty.readFloats() == [])
+        #expect(try empty.readDoubles() == [])
+    }
+
+    /// Float32 stored as the machine's float is read without HDF5's conversion and widened in
+    /// Swift; other float types go through HDF5's conversion. Both are exact.
+    @Test func floatDatasetsAsDoubles() throws {
+        let kernel = try file.root.dataset("model_weights/dense/dense/kernel:0")
+        #expect(kernel.storedAsNativeFloat)
+        #expect(try kernel.readDoubles() == kernel.readFloats().map(Double.init))
+        let data = try file.root.group("data")
+        let bigEndian = try data.dataset("f32_be")
+        #expect(bigEndian.elementType == .float(bits: 32))
+        #expect(!bigEndian.storedAsNativeFloat)
+        let values = try bigEndian.readDoubles()
+        #expect(values == [1.5, 0, Double(Float.leastNonzeroMagnitude), -.infinity])
+        #expect(values[1].sign == .minus)
+        let half = try data.dataset("f16")
+        #expect(half.elementType == .float(bits: 16))
+        #expect(!half.storedAsNativeFloat)
+        #expect(try half.readDoubles() == [0.5, -65504, Double(Float16(6e-08))])
+        #expect(try !data.dataset("zeta_f64").storedAsNativeFloat)
 
         let text = try data.dataset("text")
         #expect(text.elementType == .string(variableLength: false))
@@ -195,7 +216,7 @@ struct FixtureTests {
                         let kernel = try own.root.dataset("model_weights/dense/dense/kernel:0").readFloats()
                         let names = try own.root.requireAttribute("layer_names").strings()
                         let children = try own.root.group("data").children()
-                        ok = ok && kernel == expected && names.count == 3 && children.count == 7
+                        ok = ok && kernel == expected && names.count == 3 && children.count == 9
                     }
                     return ok
                 }

@@ -103,6 +103,7 @@ int chdf5_H5Tget_cset(hid_t type);
 herr_t chdf5_H5Tset_cset(hid_t type, int cset);
 int chdf5_H5Tget_strpad(hid_t type);
 herr_t chdf5_H5Tclose(hid_t type);
+htri_t chdf5_H5Tequal(hid_t a, hid_t b);
 herr_t chdf5_H5free_memory(void *memory);
 
 #endif
