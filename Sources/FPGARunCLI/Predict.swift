@@ -100,8 +100,8 @@ struct Predict: ParsableCommand {
         var start = 0
         while start < samples {
             let n = min(chunk, samples - start)
-            inBuf.withUnsafeMutableBufferPointer {
-                x.copyDoubles(from: start * emulator.inputSize, count: n * emulator.inputSize, into: $0.baseAddress!)
+            try inBuf.withUnsafeMutableBufferPointer {
+                try x.readDoubles(from: start * emulator.inputSize, count: n * emulator.inputSize, into: $0.baseAddress!)
             }
             inBuf.withUnsafeBufferPointer { i in
                 outBuf.withUnsafeMutableBufferPointer { o in
@@ -138,7 +138,7 @@ struct Predict: ParsableCommand {
         var start = 0
         while start < samples {
             let n = min(chunk, samples - start)
-            inBuf.withUnsafeMutableBufferPointer { x.copyDoubles(from: start * lib.nInput, count: n * lib.nInput, into: $0.baseAddress!) }
+            try inBuf.withUnsafeMutableBufferPointer { try x.readDoubles(from: start * lib.nInput, count: n * lib.nInput, into: $0.baseAddress!) }
             try inBuf.withUnsafeBufferPointer { i in
                 try raw.withUnsafeMutableBufferPointer { try lib.run(CSimInterface(rawValue: interface)!, input: i, samples: n, rawOutput: $0) }
             }

@@ -86,9 +86,9 @@ struct Quantize: ParsableCommand {
         var start = 0
         while start < array.count {
             let n = min(chunk, array.count - start)
-            values.withUnsafeMutableBufferPointer { v in
-                raws.withUnsafeMutableBufferPointer { r in
-                    array.copyDoubles(from: start, count: n, into: v.baseAddress!)
+            try values.withUnsafeMutableBufferPointer { v in
+                try raws.withUnsafeMutableBufferPointer { r in
+                    try array.readDoubles(from: start, count: n, into: v.baseAddress!)
                     guard format.fitsInt64 else {
                         // Wide formats: one Int128 quantization per value, kept for both outputs.
                         for i in 0..<n {

@@ -72,34 +72,17 @@ public final class NPYArray: @unchecked Sendable {  // immutable after init; the
     /// integers beyond 2^53).
     public func copyDoubles(from start: Int, count n: Int, into out: UnsafeMutablePointer<Double>) {
         precondition(start >= 0 && n >= 0 && start + n <= count, "NPYArray range out of bounds")
-        let p = base! + header.dataOffset
-        let swap = header.bigEndian
-        @inline(__always) func each<T>(_: T.Type, _ convert: (T) -> Double) {
-            let typed = (p + start * MemoryLayout<T>.stride).assumingMemoryBound(to: T.self)
-            for i in 0..<n { out[i] = convert(typed[i]) }
-        }
-        switch dtype {
-        case .float32: each(UInt32.self) { Double(Float(bitPattern: swap ? $0.byteSwapped : $0)) }
-        case .float64: each(UInt64.self) { Double(bitPattern: swap ? $0.byteSwapped : $0) }
-        case .int8: each(Int8.self) { Double($0) }
-        case .uint8: each(UInt8.self) { Double($0) }
-        case .int16: each(Int16.self) { Double(swap ? $0.byteSwapped : $0) }
-        case .uint16: each(UInt16.self) { Double(swap ? $0.byteSwapped : $0) }
-        case .int32: each(Int32.self) { Double(swap ? $0.byteSwapped : $0) }
-        case .uint32: each(UInt32.self) { Double(swap ? $0.byteSwapped : $0) }
-        case .int64: each(Int64.self) { Double(swap ? $0.byteSwapped : $0) }
-        case .uint64: each(UInt64.self) { Double(swap ? $0.byteSwapped : $0) }
-        }
+        convert(base! + header.dataOffset + start * dtype.size, count: n, into: out)
     }
 
-    /// Like `copyDoubles`, but native-order float64 data is read from the file (pread) instead of
-    /// through the mapping: parallel readers then take no page faults, and there are no mapped
-    /// pages to drop afterwards (in a process whose threads run on several CPUs, each drop costs
-    /// the others a TLB flush). Safe to call from several threads at once.
+    /// Like `copyDoubles`, but reads the elements from the file (pread into `out`, converted there
+    /// in place) instead of through the mapping: parallel readers then take no page faults, and the
+    /// process's resident size stays flat however large the file, with no mapped pages to drop
+    /// (in a process whose threads run on several CPUs, each drop costs the others a TLB flush).
+    /// Safe to call from several threads at once.
     public func readDoubles(from start: Int, count n: Int, into out: UnsafeMutablePointer<Double>) throws {
-        guard dtype == .float64 && !header.bigEndian else { return copyDoubles(from: start, count: n, into: out) }
         precondition(start >= 0 && n >= 0 && start + n <= count, "NPYArray range out of bounds")
-        let bytes = UnsafeMutableRawPointer(out), total = n * 8, offset = header.dataOffset + start * 8
+        let bytes = UnsafeMutableRawPointer(out), total = n * dtype.size, offset = header.dataOffset + start * dtype.size
         var done = 0
         while done < total {
             let got = pread(fd, bytes + done, total - done, off_t(offset + done))
@@ -109,15 +92,34 @@ public final class NPYArray: @unchecked Sendable {  // immutable after init; the
             }
             done += got
         }
+        convert(UnsafeRawPointer(bytes), count: n, into: out)
     }
 
-    /// Drops the pages holding elements before `element` from memory (they are read from the file
-    /// again if touched): a sequential reader keeps its resident size flat however large the file.
-    public func release(upTo element: Int) {
-        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        let end = (header.dataOffset + min(max(0, element), count) * dtype.size) / page * page
-        guard end > 0, let base else { return }
-        _ = madvise(UnsafeMutableRawPointer(mutating: base), end, MADV_DONTNEED)
+    /// Converts `n` elements stored at `raw` (this array's dtype and byte order) to Double into
+    /// `out`. Last element first, so `raw` may be the start of `out` itself: no element is wider
+    /// than a Double, so element i's bytes lie at or before out[i] and are read before it is written.
+    private func convert(_ raw: UnsafeRawPointer, count n: Int, into out: UnsafeMutablePointer<Double>) {
+        let swap = header.bigEndian
+        @inline(__always) func each<T>(_: T.Type, _ convert: (T) -> Double) {
+            var i = n - 1
+            while i >= 0 {
+                out[i] = convert(raw.loadUnaligned(fromByteOffset: i * MemoryLayout<T>.stride, as: T.self))
+                i -= 1
+            }
+        }
+        switch dtype {
+        case .float64 where !swap: if UnsafeRawPointer(out) != raw { UnsafeMutableRawPointer(out).copyMemory(from: raw, byteCount: n * 8) }
+        case .float32: each(UInt32.self) { Double(Float(bitPattern: swap ? $0.byteSwapped : $0)) }
+        case .float64: each(UInt64.self) { Double(bitPattern: $0.byteSwapped) }
+        case .int8: each(Int8.self) { Double($0) }
+        case .uint8: each(UInt8.self) { Double($0) }
+        case .int16: each(Int16.self) { Double(swap ? $0.byteSwapped : $0) }
+        case .uint16: each(UInt16.self) { Double(swap ? $0.byteSwapped : $0) }
+        case .int32: each(Int32.self) { Double(swap ? $0.byteSwapped : $0) }
+        case .uint32: each(UInt32.self) { Double(swap ? $0.byteSwapped : $0) }
+        case .int64: each(Int64.self) { Double(swap ? $0.byteSwapped : $0) }
+        case .uint64: each(UInt64.self) { Double(swap ? $0.byteSwapped : $0) }
+        }
     }
 
     /// All elements as Double, in C order.

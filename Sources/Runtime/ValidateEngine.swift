@@ -81,8 +81,7 @@ public enum ValidateEngine {
         // Each row is read once: quantized and packed for the device, and run through the emulator
         // while the device works on the batches ahead of it.
         try stream.run(samples: total, fill: { b, host in
-            x.withUnsafeMutableBufferPointer { input.copyDoubles(from: b.first * nIn, count: b.samples * nIn, into: $0.baseAddress!) }
-            input.release(upTo: (b.first + b.samples) * nIn)
+            try x.withUnsafeMutableBufferPointer { try input.readDoubles(from: b.first * nIn, count: b.samples * nIn, into: $0.baseAddress!) }
             for i in 0..<(b.samples * nIn) { raws[i] = inFormat.quantize64(x[i]) }
             raws.withUnsafeBufferPointer {
                 layout.input.pack($0, samples: b.samples,

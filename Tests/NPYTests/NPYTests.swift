@@ -25,7 +25,8 @@ import Testing
     }
 
     @Test func readsEveryDtypeNumpyWrites() throws {
-        let dtypes = ["float32", "float64", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", ">f8", ">i4"]
+        let dtypes = ["float32", "float64", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", ">f8",
+                      ">f4", ">i4", ">i2"]
         try python("""
         import numpy as np
         for t in \(dtypes):
@@ -39,6 +40,12 @@ import Testing
             #expect(a.shape == [2, 3, 4])
             let expected = (0..<24).map { t.hasPrefix("uint") ? Double($0 * 3) : Double($0 * 3 - 7) }
             #expect(a.doubles() == expected, "dtype \(t)")
+            // The same values read from the file (pread, converted in place), for a few ranges.
+            for (start, n) in [(0, 24), (5, 1), (7, 13), (23, 1), (3, 0)] {
+                var got = [Double](repeating: .nan, count: 24)
+                try got.withUnsafeMutableBufferPointer { try a.readDoubles(from: start, count: n, into: $0.baseAddress!) }
+                #expect(Array(got.prefix(n)) == Array(expected[start..<(start + n)]), "dtype \(t), \(start)+\(n)")
+            }
         }
         let s = try NPYArray(contentsOf: "\(dir)/scalar.npy")
         #expect(s.shape == [] && s.doubles() == [2.5])
@@ -198,7 +205,7 @@ import Testing
             b.withUnsafeMutableBufferPointer { array.copyDoubles(from: start, count: n, into: $0.baseAddress!) }
             #expect(a.prefix(n) == b.prefix(n) && Array(a.prefix(n)) == Array(values[start..<(start + n)]))
         }
-        // float32 data is converted through the mapping.
+        // float32 data is read and widened in place.
         let p32 = "\(dir)/in32.npy"
         let writer = try NPYStreamWriter(path: p32, dtype: .float32, shape: [4])
         try [1.5, -2, 3.25, 8].withUnsafeBufferPointer { try writer.append($0) }
