@@ -17,12 +17,17 @@ let package = Package(
     targets: [
         // The single source of numeric truth: ap_fixed / ap_int semantics.
         .target(name: "FixedPoint"),
-        // libhdf5, loaded with dlopen on first use (linking it cost ~9 ms at every start: Debian's
-        // build pulls in libcurl's chain), behind C wrappers with its types and constants.
+        // libhdf5 behind C wrappers with its types and constants, linked statically from
+        // libhdf5-dev's archive (with its szip and zlib filters): Debian's shared libhdf5 pulls in
+        // libcurl, gnutls, krb5, ldap and ~25 more libraries for its S3 driver, and loading them
+        // took ~10 ms of every model command; the archive's objects need none of them.
         .target(
             name: "CHDF5",
             cSettings: [.unsafeFlags(["-I/usr/include/hdf5/serial", "-I/usr/include/hdf5"])],
-            linkerSettings: [.linkedLibrary("dl")]
+            linkerSettings: [
+                .unsafeFlags(["-Xlinker", "-l:libhdf5_serial.a", "-Xlinker", "-l:libsz.a", "-Xlinker", "-l:libaec.a"]),
+                .linkedLibrary("z"), .linkedLibrary("m"),
+            ]
         ),
         // Typed, throwing HDF5 reading on top of CHDF5 (files, groups, attributes, datasets).
         .target(name: "HDF5", dependencies: ["CHDF5"]),

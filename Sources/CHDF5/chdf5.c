@@ -1,9 +1,5 @@
-// CHDF5: libhdf5 loaded with dlopen on first use; see include/chdf5.h.
-#include <dlfcn.h>
+// CHDF5: wrappers over the libhdf5 C API, linked statically; see include/chdf5.h.
 #include <pthread.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include <hdf5.h>
 #include "chdf5.h"
@@ -28,88 +24,25 @@ _Static_assert(CHDF5_T_INTEGER == H5T_INTEGER && CHDF5_T_FLOAT == H5T_FLOAT && C
 _Static_assert(CHDF5_T_SGN_2 == H5T_SGN_2 && CHDF5_T_STR_SPACEPAD == H5T_STR_SPACEPAD, "H5T constants");
 _Static_assert(H5P_DEFAULT == 0 && H5S_ALL == 0 && H5E_DEFAULT == 0 && H5T_VARIABLE == (size_t)-1, "H5 defaults");
 
-// Every libhdf5 function used, typed from <hdf5.h>.
-#define CHDF5_FUNCTIONS(X) \
-    X(H5open) X(H5get_libversion) X(H5Eset_auto2) X(H5Fopen) X(H5Fclose) X(H5Pcreate) X(H5Pclose) \
-    X(H5Pset_fapl_core) X(H5Pset_file_image) X(H5Aiterate2) X(H5Gget_info) X(H5Lexists) X(H5Oexists_by_name) \
-    X(H5Oopen) X(H5Oclose) X(H5Iget_type) X(H5Lget_name_by_idx) X(H5Aget_name_by_idx) X(H5Aexists_by_name) \
-    X(H5Aopen_by_name) X(H5Aclose) X(H5Aget_type) X(H5Aget_space) X(H5Aread) X(H5Dget_type) X(H5Dget_space) \
-    X(H5Dread) X(H5Sget_simple_extent_type) X(H5Sget_simple_extent_ndims) X(H5Sget_simple_extent_dims) \
-    X(H5Sclose) X(H5Tget_class) X(H5Tget_size) X(H5Tget_sign) X(H5Tis_variable_str) X(H5Tcopy) X(H5Tset_size) \
-    X(H5Tget_cset) X(H5Tset_cset) X(H5Tget_strpad) X(H5Tclose) X(H5Tequal) X(H5free_memory)
-
-static struct {
-#define FIELD(name) __typeof__(&name) name;
-    CHDF5_FUNCTIONS(FIELD)
-#undef FIELD
-} api;
-
 // The identifiers HDF5's macros read from global variables after H5open().
 static hid_t native_double, native_float, native_llong, c_s1, file_access_class;
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static int loaded;
-static char failure[512];
 
 static void load(void) {
-    // $FPGARUN_LIBHDF5, when set, is the only library tried.
-    const char *chosen = getenv("FPGARUN_LIBHDF5");
-    const char *names[] = {
-        chosen && *chosen ? chosen : NULL,
-        "libhdf5_serial.so.103", "libhdf5.so.103",   // HDF5 1.10 (Debian 12, upstream)
-        "libhdf5_serial.so.310", "libhdf5.so.310",   // HDF5 1.14 (Debian 13, upstream)
-        "libhdf5_serial.so.200", "libhdf5.so.200",   // HDF5 1.12
-        "libhdf5_serial.so", "libhdf5.so",           // development links
-    };
-    void *library = NULL;
-    char first[256] = "";
-    size_t candidates = chosen && *chosen ? 1 : sizeof names / sizeof names[0];
-    for (size_t i = 0; i < candidates && !library; i++) {
-        if (!names[i] || !*names[i]) continue;
-        library = dlopen(names[i], RTLD_LAZY | RTLD_LOCAL);
-        if (!library && !first[0]) snprintf(first, sizeof first, "%s", dlerror());
-    }
-    if (!library) {
-        snprintf(failure, sizeof failure,
-                 "cannot load libhdf5 (%s); install it (Debian: apt-get install libhdf5-dev) or set FPGARUN_LIBHDF5 "
-                 "to its path", first);
-        return;
-    }
-#define RESOLVE(name)                                                                          \
-    if (!(api.name = (__typeof__(api.name))dlsym(library, #name))) {                           \
-        snprintf(failure, sizeof failure, "the libhdf5 found lacks %s (HDF5 >= 1.10 needed)", #name); \
-        return;                                                                                \
-    }
-    CHDF5_FUNCTIONS(RESOLVE)
-#undef RESOLVE
-    unsigned major = 0, minor = 0, release = 0;
-    if (api.H5get_libversion(&major, &minor, &release) < 0 || major != 1 || minor < 10) {
-        snprintf(failure, sizeof failure, "libhdf5 %u.%u.%u found, HDF5 >= 1.10 needed", major, minor, release);
-        return;
-    }
-    if (api.H5open() < 0) {
-        snprintf(failure, sizeof failure, "libhdf5 failed to initialise (H5open)");
-        return;
-    }
-    const struct { const char *symbol; hid_t *id; } globals[] = {
-        {"H5T_NATIVE_DOUBLE_g", &native_double}, {"H5T_NATIVE_FLOAT_g", &native_float},
-        {"H5T_NATIVE_LLONG_g", &native_llong},   {"H5T_C_S1_g", &c_s1},
-        {"H5P_CLS_FILE_ACCESS_ID_g", &file_access_class},
-    };
-    for (size_t i = 0; i < sizeof globals / sizeof globals[0]; i++) {
-        const hid_t *value = dlsym(library, globals[i].symbol);
-        if (!value) {
-            snprintf(failure, sizeof failure, "the libhdf5 found lacks %s", globals[i].symbol);
-            return;
-        }
-        *globals[i].id = *value;
-    }
+    if (H5open() < 0) return;
+    native_double = H5T_NATIVE_DOUBLE;
+    native_float = H5T_NATIVE_FLOAT;
+    native_llong = H5T_NATIVE_LLONG;
+    c_s1 = H5T_C_S1;
+    file_access_class = H5P_FILE_ACCESS;
     loaded = 1;
 }
 
 const char *chdf5_load(void) {
     pthread_once(&once, load);
-    return loaded ? NULL : failure;
+    return loaded ? NULL : "libhdf5 failed to initialise (H5open)";
 }
 
 hid_t chdf5_native_double(void) { return native_double; }
@@ -117,16 +50,15 @@ hid_t chdf5_native_float(void) { return native_float; }
 hid_t chdf5_native_int64(void) { return native_llong; }
 hid_t chdf5_c_s1(void) { return c_s1; }
 
-herr_t chdf5_silence_errors(void) { return api.H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
+herr_t chdf5_silence_errors(void) { return H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
 
-// H5F_ACC_RDONLY is (H5check_version(...), H5open(), 0u): the flag without the calls.
-hid_t chdf5_open_readonly(const char *path, hid_t fapl) { return api.H5Fopen(path, 0u, fapl); }
+hid_t chdf5_open_readonly(const char *path, hid_t fapl) { return H5Fopen(path, H5F_ACC_RDONLY, fapl); }
 
 hid_t chdf5_image_fapl(const void *bytes, size_t count) {
-    hid_t fapl = api.H5Pcreate(file_access_class);
+    hid_t fapl = H5Pcreate(file_access_class);
     if (fapl < 0) return fapl;
-    if (api.H5Pset_fapl_core(fapl, 64 * 1024, 0) < 0 || api.H5Pset_file_image(fapl, (void *)bytes, count) < 0) {
-        api.H5Pclose(fapl);
+    if (H5Pset_fapl_core(fapl, 64 * 1024, 0) < 0 || H5Pset_file_image(fapl, (void *)bytes, count) < 0) {
+        H5Pclose(fapl);
         return -1;
     }
     return fapl;
@@ -141,61 +73,61 @@ static herr_t count_attribute(hid_t location, const char *name, const H5A_info_t
 // H5Oget_info's signature changed across 1.10.x/1.12; attribute iteration is stable since 1.8.
 int64_t chdf5_attribute_count(hid_t object) {
     hsize_t count = 0, index = 0;
-    if (api.H5Aiterate2(object, H5_INDEX_NAME, H5_ITER_INC, &index, count_attribute, &count) < 0) return -1;
+    if (H5Aiterate2(object, H5_INDEX_NAME, H5_ITER_INC, &index, count_attribute, &count) < 0) return -1;
     return (int64_t)count;
 }
 
 int64_t chdf5_link_count(hid_t group) {
     H5G_info_t info;
-    if (api.H5Gget_info(group, &info) < 0) return -1;
+    if (H5Gget_info(group, &info) < 0) return -1;
     return (int64_t)info.nlinks;
 }
 
-herr_t chdf5_H5Fclose(hid_t file) { return api.H5Fclose(file); }
-herr_t chdf5_H5Pclose(hid_t plist) { return api.H5Pclose(plist); }
-htri_t chdf5_H5Lexists(hid_t loc, const char *name, hid_t lapl) { return api.H5Lexists(loc, name, lapl); }
-htri_t chdf5_H5Oexists_by_name(hid_t loc, const char *name, hid_t lapl) { return api.H5Oexists_by_name(loc, name, lapl); }
-hid_t chdf5_H5Oopen(hid_t loc, const char *name, hid_t lapl) { return api.H5Oopen(loc, name, lapl); }
-herr_t chdf5_H5Oclose(hid_t object) { return api.H5Oclose(object); }
-int chdf5_H5Iget_type(hid_t id) { return api.H5Iget_type(id); }
+herr_t chdf5_H5Fclose(hid_t file) { return H5Fclose(file); }
+herr_t chdf5_H5Pclose(hid_t plist) { return H5Pclose(plist); }
+htri_t chdf5_H5Lexists(hid_t loc, const char *name, hid_t lapl) { return H5Lexists(loc, name, lapl); }
+htri_t chdf5_H5Oexists_by_name(hid_t loc, const char *name, hid_t lapl) { return H5Oexists_by_name(loc, name, lapl); }
+hid_t chdf5_H5Oopen(hid_t loc, const char *name, hid_t lapl) { return H5Oopen(loc, name, lapl); }
+herr_t chdf5_H5Oclose(hid_t object) { return H5Oclose(object); }
+int chdf5_H5Iget_type(hid_t id) { return H5Iget_type(id); }
 ssize_t chdf5_H5Lget_name_by_idx(hid_t loc, const char *group, int index_type, int order, hsize_t n, char *name,
                                  size_t size, hid_t lapl) {
-    return api.H5Lget_name_by_idx(loc, group, (H5_index_t)index_type, (H5_iter_order_t)order, n, name, size, lapl);
+    return H5Lget_name_by_idx(loc, group, (H5_index_t)index_type, (H5_iter_order_t)order, n, name, size, lapl);
 }
 ssize_t chdf5_H5Aget_name_by_idx(hid_t loc, const char *object, int index_type, int order, hsize_t n, char *name,
                                  size_t size, hid_t lapl) {
-    return api.H5Aget_name_by_idx(loc, object, (H5_index_t)index_type, (H5_iter_order_t)order, n, name, size, lapl);
+    return H5Aget_name_by_idx(loc, object, (H5_index_t)index_type, (H5_iter_order_t)order, n, name, size, lapl);
 }
 htri_t chdf5_H5Aexists_by_name(hid_t loc, const char *object, const char *attribute, hid_t lapl) {
-    return api.H5Aexists_by_name(loc, object, attribute, lapl);
+    return H5Aexists_by_name(loc, object, attribute, lapl);
 }
 hid_t chdf5_H5Aopen_by_name(hid_t loc, const char *object, const char *attribute, hid_t aapl, hid_t lapl) {
-    return api.H5Aopen_by_name(loc, object, attribute, aapl, lapl);
+    return H5Aopen_by_name(loc, object, attribute, aapl, lapl);
 }
-herr_t chdf5_H5Aclose(hid_t attribute) { return api.H5Aclose(attribute); }
-hid_t chdf5_H5Aget_type(hid_t attribute) { return api.H5Aget_type(attribute); }
-hid_t chdf5_H5Aget_space(hid_t attribute) { return api.H5Aget_space(attribute); }
-herr_t chdf5_H5Aread(hid_t attribute, hid_t memory_type, void *buffer) { return api.H5Aread(attribute, memory_type, buffer); }
-hid_t chdf5_H5Dget_type(hid_t dataset) { return api.H5Dget_type(dataset); }
-hid_t chdf5_H5Dget_space(hid_t dataset) { return api.H5Dget_space(dataset); }
+herr_t chdf5_H5Aclose(hid_t attribute) { return H5Aclose(attribute); }
+hid_t chdf5_H5Aget_type(hid_t attribute) { return H5Aget_type(attribute); }
+hid_t chdf5_H5Aget_space(hid_t attribute) { return H5Aget_space(attribute); }
+herr_t chdf5_H5Aread(hid_t attribute, hid_t memory_type, void *buffer) { return H5Aread(attribute, memory_type, buffer); }
+hid_t chdf5_H5Dget_type(hid_t dataset) { return H5Dget_type(dataset); }
+hid_t chdf5_H5Dget_space(hid_t dataset) { return H5Dget_space(dataset); }
 herr_t chdf5_H5Dread(hid_t dataset, hid_t memory_type, hid_t memory_space, hid_t file_space, hid_t plist, void *buffer) {
-    return api.H5Dread(dataset, memory_type, memory_space, file_space, plist, buffer);
+    return H5Dread(dataset, memory_type, memory_space, file_space, plist, buffer);
 }
-int chdf5_H5Sget_simple_extent_type(hid_t space) { return api.H5Sget_simple_extent_type(space); }
-int chdf5_H5Sget_simple_extent_ndims(hid_t space) { return api.H5Sget_simple_extent_ndims(space); }
+int chdf5_H5Sget_simple_extent_type(hid_t space) { return H5Sget_simple_extent_type(space); }
+int chdf5_H5Sget_simple_extent_ndims(hid_t space) { return H5Sget_simple_extent_ndims(space); }
 int chdf5_H5Sget_simple_extent_dims(hid_t space, hsize_t *dims, hsize_t *maxdims) {
-    return api.H5Sget_simple_extent_dims(space, dims, maxdims);
+    return H5Sget_simple_extent_dims(space, dims, maxdims);
 }
-herr_t chdf5_H5Sclose(hid_t space) { return api.H5Sclose(space); }
-int chdf5_H5Tget_class(hid_t type) { return api.H5Tget_class(type); }
-size_t chdf5_H5Tget_size(hid_t type) { return api.H5Tget_size(type); }
-int chdf5_H5Tget_sign(hid_t type) { return api.H5Tget_sign(type); }
-htri_t chdf5_H5Tis_variable_str(hid_t type) { return api.H5Tis_variable_str(type); }
-hid_t chdf5_H5Tcopy(hid_t type) { return api.H5Tcopy(type); }
-herr_t chdf5_H5Tset_size(hid_t type, size_t size) { return api.H5Tset_size(type, size); }
-int chdf5_H5Tget_cset(hid_t type) { return api.H5Tget_cset(type); }
-herr_t chdf5_H5Tset_cset(hid_t type, int cset) { return api.H5Tset_cset(type, (H5T_cset_t)cset); }
-int chdf5_H5Tget_strpad(hid_t type) { return api.H5Tget_strpad(type); }
-herr_t chdf5_H5Tclose(hid_t type) { return api.H5Tclose(type); }
-htri_t chdf5_H5Tequal(hid_t a, hid_t b) { return api.H5Tequal(a, b); }
-herr_t chdf5_H5free_memory(void *memory) { return api.H5free_memory(memory); }
+herr_t chdf5_H5Sclose(hid_t space) { return H5Sclose(space); }
+int chdf5_H5Tget_class(hid_t type) { return H5Tget_class(type); }
+size_t chdf5_H5Tget_size(hid_t type) { return H5Tget_size(type); }
+int chdf5_H5Tget_sign(hid_t type) { return H5Tget_sign(type); }
+htri_t chdf5_H5Tis_variable_str(hid_t type) { return H5Tis_variable_str(type); }
+hid_t chdf5_H5Tcopy(hid_t type) { return H5Tcopy(type); }
+herr_t chdf5_H5Tset_size(hid_t type, size_t size) { return H5Tset_size(type, size); }
+int chdf5_H5Tget_cset(hid_t type) { return H5Tget_cset(type); }
+herr_t chdf5_H5Tset_cset(hid_t type, int cset) { return H5Tset_cset(type, (H5T_cset_t)cset); }
+int chdf5_H5Tget_strpad(hid_t type) { return H5Tget_strpad(type); }
+herr_t chdf5_H5Tclose(hid_t type) { return H5Tclose(type); }
+htri_t chdf5_H5Tequal(hid_t a, hid_t b) { return H5Tequal(a, b); }
+herr_t chdf5_H5free_memory(void *memory) { return H5free_memory(memory); }

@@ -27,51 +27,22 @@ public struct FPGARun: ParsableCommand {
     /// errors of ours print one line `fpgarun: error: …` and exit 2 (or their own code).
     public static func runAsMain(_ arguments: [String]? = nil) -> Never {
         let arguments = arguments ?? Array(CommandLine.arguments.dropFirst())
-        let preloading = arguments.first.map(modelCommands.contains) == true ? startPreloading() : nil
-        // Every exit waits for the preloading thread: exit() must not run the libraries'
-        // destructors while it is inside dlopen.
-        func waitForPreloading() {
-            if let preloading { pthread_join(preloading, nil) }
-        }
-        func exit(_ code: Int32) -> Never {
-            waitForPreloading()
-            Foundation.exit(code)
-        }
         do {
             var command = try parseAsRoot(arguments)
             try command.run()
-            exit(0)
+            Foundation.exit(0)
         } catch let error as CLIError {
             FileHandle.standardError.write(Data("fpgarun: error: \(error.message)\n".utf8))
-            exit(error.exitCode)
+            Foundation.exit(error.exitCode)
         } catch let error as ExitCode {
-            exit(error.rawValue)
+            Foundation.exit(error.rawValue)
         } catch {
             if isOurError(error) {
                 FileHandle.standardError.write(Data("fpgarun: error: \(error)\n".utf8))
-                exit(2)
+                Foundation.exit(2)
             }
-            waitForPreloading()
             Self.exit(withError: error)
         }
-    }
-
-    /// The subcommands that import a model, and so load libhdf5.
-    static let modelCommands = Set([
-        Show.configuration.commandName, Predict.configuration.commandName, Convert.configuration.commandName,
-        Validate.configuration.commandName, Bench.configuration.commandName, ReportCommand.configuration.commandName,
-    ].compactMap { $0 })
-
-    /// Loads libhdf5 on a new thread while this one parses the command line and the config: a
-    /// 16-sample `predict` took 41.7 ms instead of 46.1 (median of 25 interleaved runs). A plain
-    /// pthread: Foundation's Thread took 2-5 ms to start running.
-    private static func startPreloading() -> pthread_t? {
-        var thread = pthread_t()
-        let started = pthread_create(&thread, nil, { _ in
-            KerasImporter.preloadLibraries()
-            return nil
-        }, nil)
-        return started == 0 ? thread : nil
     }
 
     /// Errors thrown by fpgarun's own modules (not ArgumentParser's): printed as one line, exit 2.

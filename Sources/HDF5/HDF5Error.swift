@@ -25,7 +25,7 @@ public struct HDF5Error: Error, CustomStringConvertible, Equatable, Sendable {
         case invalidPath
         /// libhdf5 failed part-way through reading an object that opened fine (corrupt data).
         case readFailed
-        /// libhdf5 itself could not be loaded (not installed, or too old).
+        /// libhdf5 itself failed to initialise.
         case libraryUnavailable
     }
 

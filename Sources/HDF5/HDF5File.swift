@@ -18,13 +18,6 @@ public final class HDF5File: Sendable {
     public let name: String
     let handle: HDF5FileHandle
 
-    /// Loads libhdf5 now, where the first open would otherwise do it (~9 ms: Debian's build brings
-    /// libcurl's chain of libraries), for a caller that can have it done on another thread while
-    /// it does other start-up work. A failure is left for that open to report.
-    public static func preloadLibrary() {
-        _ = chdf5_load()
-    }
-
     /// Opens the file at `path` read-only; a missing, unreadable, truncated, corrupt or non-HDF5
     /// file throws an `HDF5Error` naming the path.
     public init(path: String) throws(HDF5Error) {

@@ -25,8 +25,8 @@ enum HDF5Library {
         return mutex
     }()
 
-    /// Loads libhdf5 if that has not been done yet (once per process; safe from any thread);
-    /// a missing or unusable library throws an error naming `file`, the file that needed it.
+    /// Initialises libhdf5 if that has not been done yet (once per process; safe from any
+    /// thread); a failure throws an error naming `file`, the file that needed it.
     static func load(for file: String) throws(HDF5Error) {
         if let reason = chdf5_load() {
             throw HDF5Error(.libraryUnavailable, file: file, String(cString: reason))

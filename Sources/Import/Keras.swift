@@ -18,12 +18,6 @@ protocol WeightStore {
 /// Imports Keras models (Keras 2 JSON + HDF5 weights, Keras 2 whole `.h5`, Keras 3 `.keras`) into
 /// a `Graph`. Sequential and functional models with one input and one output; branches allowed.
 public enum KerasImporter {
-    /// Loads the libraries model import needs (libhdf5) ahead of the first import, for a caller
-    /// that can have it done on another thread meanwhile.
-    public static func preloadLibraries() {
-        HDF5File.preloadLibrary()
-    }
-
     /// Imports a Keras 2 architecture JSON with its HDF5 weights.
     public static func load(json jsonPath: String, weights weightsPath: String) throws -> Graph {
         guard let data = FileManager.default.contents(atPath: jsonPath) else {

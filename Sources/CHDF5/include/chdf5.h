@@ -1,9 +1,7 @@
-// CHDF5: the part of the libhdf5 C API the HDF5 Swift module uses, loaded at run time.
+// CHDF5: the part of the libhdf5 C API the HDF5 Swift module uses.
 //
-// libhdf5 is not linked into fpgarun: loading it (Debian's build pulls in libcurl, gnutls, krb5,
-// ldap, ...) took ~9 ms at every start of every command. `chdf5_load()` dlopens it on first use
-// (or ahead of time on another thread) and every call below goes through the function it found.
-// This header does not include <hdf5.h> (so that modules importing the Swift wrapper need no HDF5
+// libhdf5 is linked statically from libhdf5-dev's archive (see Package.swift for why); every call
+// below wraps one libhdf5 function. This header does not include <hdf5.h> (so that modules importing the Swift wrapper need no HDF5
 // include path): it declares the identifier types and the constants used, with the values of
 // HDF5 >= 1.10; chdf5.c checks each one against <hdf5.h> at compile time.
 #ifndef CHDF5_H
@@ -43,11 +41,10 @@ typedef int htri_t;
 #define CHDF5_T_SGN_2 1
 #define CHDF5_T_STR_SPACEPAD 2
 
-/// Loads libhdf5 once (thread-safe): NULL when it is ready, else a one-line reason. The library
-/// is $FPGARUN_LIBHDF5 when that is set, else the first of Debian's and upstream's sonames found.
+/// Initialises libhdf5 once (thread-safe): NULL when it is ready, else a one-line reason.
 const char *chdf5_load(void);
 
-/// The identifiers HDF5 defines as macros over global variables (valid once loaded).
+/// The identifiers HDF5 defines as macros over global variables (valid once initialised).
 hid_t chdf5_native_double(void);
 hid_t chdf5_native_float(void);
 hid_t chdf5_native_int64(void);
