@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .executable(name: "fpgarun", targets: ["fpgarun"]),
         .library(name: "FixedPoint", targets: ["FixedPoint"]),
+        // XRT support, loaded by fpgarun from beside its executable (Sources/CXRT/loader.c).
+        .library(name: "FPGARunXRT", type: .dynamic, targets: ["CXRTShim"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -49,12 +51,17 @@ let package = Package(
         .target(name: "NPY"),
         // xclbin files: reader and writer of the xclbin2 container (header, sections, kernel metadata).
         .target(name: "Xclbin"),
-        // XRT's native C++ API behind a small extern "C" API that turns every exception into an error.
+        // XRT's native C++ API behind a small extern "C" API (cxrt_shim.h) that turns every exception
+        // into an error, built as its own shared library (the FPGARunXRT product) so that only the
+        // commands that use a card load XRT.
         .target(
             name: "CXRTShim",
-            cxxSettings: [.unsafeFlags(["-I/usr/include/xrt", "-std=c++17"])],
-            linkerSettings: [.linkedLibrary("xrt_coreutil"), .linkedLibrary("uuid")]
+            publicHeadersPath: ".",
+            cxxSettings: [.unsafeFlags(["-I/usr/include/xrt", "-I\(Context.packageDirectory)/Sources/CXRT/include", "-std=c++17"])],
+            linkerSettings: [.linkedLibrary("xrt_coreutil"), .linkedLibrary("uuid"), .unsafeFlags(["-Xlinker", "-Bsymbolic", "-static-stdlib"])]
         ),
+        // cxrt_shim.h for Swift, each function loading libFPGARunXRT.so on first use (dlopen).
+        .target(name: "CXRT", linkerSettings: [.linkedLibrary("dl")]),
         // libpci (PCIe discovery; also reads lspci-style text dumps).
         .systemLibrary(name: "CLibPCI", pkgConfig: "libpci", providers: [.apt(["libpci-dev"])]),
         // The host runtime: Device protocol, XRT and emulated devices, PCI discovery, streaming,
@@ -62,7 +69,7 @@ let package = Package(
         .target(
             name: "Runtime",
             dependencies: [
-                "Xclbin", "CXRTShim", "CLibPCI", "Codegen", "Emulator", "Graph", "NPY", "FixedPoint",
+                "Xclbin", "CXRT", "CLibPCI", "Codegen", "Emulator", "Graph", "NPY", "FixedPoint",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),

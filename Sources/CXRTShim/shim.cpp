@@ -180,6 +180,14 @@ void copy_uuid(const xrt::uuid &id, uint8_t out[16]) {
 
 extern "C" {
 
+// SwiftPM links the Swift driver's image-registration object (swiftrt.o) into every product, this
+// C++-only library too, and its constructor calls these two Swift runtime entry points. Defined
+// here as no-ops (there is no Swift code to register), the library needs no libswiftCore.so: it
+// loads on a host without a Swift toolchain, and never brings a second Swift runtime into fpgarun,
+// which carries its own statically. A test checks the library's NEEDED entries.
+__attribute__((visibility("hidden"))) void swift_addNewDSOImage(const void *) {}
+__attribute__((visibility("hidden"))) bool _swift_backtrace_isThunkFunction(const char *) { return false; }
+
 int cxrt_probe(char *lib, size_t lib_cap, char *msg, size_t msg_cap) {
     return guarded(CXRT_XRT_MISSING, msg, msg_cap, [&]() -> int { return probe(lib, lib_cap, msg, msg_cap); });
 }

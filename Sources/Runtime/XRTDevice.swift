@@ -1,9 +1,10 @@
-// XRTDevice: the `Device` protocol over XRT's native API, through the CXRTShim C target (which turns
-// every C++ exception into a status and XRT's message). XRT picks its driver library once per process
+// XRTDevice: the `Device` protocol over XRT's native API, through the CXRT C target (which loads the
+// C++ shim, libFPGARunXRT.so, on first use; the shim turns every C++ exception into a status and
+// XRT's message). XRT picks its driver library once per process
 // from XILINX_XRT and XCL_EMULATION_MODE (noop → libxrt_noop.so.2), so the shim checks for it before
 // the first XRT call: with XILINX_XRT unset, XRT would otherwise throw from deep inside device open.
 
-import CXRTShim
+import CXRT
 import Foundation
 
 /// What `XRTDevice.available()` found: where XRT is and which driver library it will load.
@@ -318,7 +319,7 @@ public final class XRTRun: DeviceRun, @unchecked Sendable {
     }
 }
 
-/// Calls into CXRTShim and turns a failure status into a `RuntimeError`.
+/// Calls into CXRT and turns a failure status into a `RuntimeError`.
 enum XRTShim {
     static let messageCapacity = 1024
 

@@ -76,7 +76,7 @@ enum XRTTestEnv {
     enum Mode { case noop, hardware, noXRT, xrtAt(String) }
 
     /// Runs xrt-probe with `args` under `mode`; kills it after 60 s so a hang fails instead of blocking.
-    static func run(_ mode: Mode, _ args: [String]) throws -> Output {
+    static func run(_ mode: Mode, _ args: [String], environment: [String: String] = [:]) throws -> Output {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: try #require(probe))
         p.arguments = args
@@ -91,6 +91,7 @@ enum XRTTestEnv {
         case .noXRT: break
         case .xrtAt(let path): env["XILINX_XRT"] = path
         }
+        env.merge(environment) { $1 }
         p.environment = env
         let out = Pipe()
         p.standardOutput = out
@@ -262,6 +263,48 @@ struct XRTDeviceTests {
         #expect(wrong.error?.message == "XRT: XRT driver library /nonexistent/xrt/lib/libxrt_core.so.2 not found (XILINX_XRT=/nonexistent/xrt)")
         let list = try XRTTestEnv.run(.noXRT, ["list"])
         #expect(list.error?.code == "xrtMissing", "\(list.text)")
+    }
+
+    @Test("XRT support (libFPGARunXRT.so) that cannot be loaded: xrtMissing with the loader's reason, from every call")
+    func supportLibraryMissing() throws {
+        let missing = ["FPGARUN_XRT_SHIM": "/nonexistent/libFPGARunXRT.so"]
+        for args in [["open", "0"], ["available"], ["list"]] {
+            let out = try XRTTestEnv.run(.noop, args, environment: missing)
+            #expect(out.status == 1, "\(args): \(out.text)")
+            #expect(out.error?.code == "xrtMissing", "\(args): \(out.text)")
+            let message = out.error?.message ?? ""
+            #expect(message.contains("cannot load fpgarun's XRT support (/nonexistent/libFPGARunXRT.so: cannot open shared object file"),
+                    "\(args): \(message)")
+            #expect(!message.contains("\n"))
+        }
+    }
+
+    /// XRT is loaded only by the commands that use a card: the probe (like fpgarun) does not link
+    /// libxrt_coreutil; the support library beside it does, and needs no Swift runtime library (it
+    /// must load on a host without a Swift toolchain, into a binary with its own static runtime).
+    @Test("only libFPGARunXRT.so links XRT, and it needs no Swift runtime")
+    func linkage() throws {
+        let probe = try #require(XRTTestEnv.probe)
+        let support = URL(fileURLWithPath: probe).deletingLastPathComponent().appendingPathComponent("libFPGARunXRT.so").path
+        func needed(_ file: String) throws -> [String] {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            p.arguments = ["readelf", "-d", file]
+            let out = Pipe()
+            p.standardOutput = out
+            try p.run()
+            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            #expect(p.terminationStatus == 0, "readelf -d \(file)")
+            return text.split(separator: "\n").filter { $0.contains("(NEEDED)") }.compactMap { line in
+                line.split(separator: "[").last.map { String($0.dropLast()) }
+            }
+        }
+        let probeNeeds = try needed(probe)
+        #expect(!probeNeeds.isEmpty && !probeNeeds.contains { $0.hasPrefix("libxrt") }, "\(probeNeeds)")
+        let supportNeeds = try needed(support)
+        #expect(supportNeeds.contains("libxrt_coreutil.so.2"), "\(supportNeeds)")
+        #expect(!supportNeeds.contains { $0.hasPrefix("libswift") }, "\(supportNeeds)")
     }
 
     @Test("the real driver with no card: index 5 and an unknown PCIe address are noDevice; nothing is listed")
