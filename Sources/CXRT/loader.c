@@ -2,7 +2,7 @@
 //
 // The C++ shim that calls XRT (Sources/CXRTShim) is built as its own shared library,
 // libFPGARunXRT.so, which links libxrt_coreutil (and through it Boost, libudev, libuuid). Linking it
-// into fpgarun cost every command ~1.6 ms of start-up (a 16-sample predict 23.9 -> 22.3 ms, medians
+// into fpgarun cost every command ~2 ms of start-up (a 16-sample predict 26.4 -> 24.2 ms, medians
 // of 31 interleaved runs) and made the binary refuse to start on a host without XRT. Each function
 // here loads that library once (thread-safe), then forwards to its function of the same name; when
 // it cannot be loaded, every call fails with CXRT_XRT_MISSING and the loader's message, like a host

@@ -16,7 +16,8 @@ extern "C" {
 /// Result of every call.
 typedef enum cxrt_status {
     CXRT_OK = 0,
-    /// XRT is not usable: XILINX_XRT unset, or the driver library it would load is missing.
+    /// XRT is not usable: XILINX_XRT unset, the driver library it would load is missing, or
+    /// fpgarun's XRT support library (libFPGARunXRT.so, see loader.c) cannot be loaded.
     CXRT_XRT_MISSING = 1,
     /// No device at that index / PCIe address.
     CXRT_NO_DEVICE = 2,
