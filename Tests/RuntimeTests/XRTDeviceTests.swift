@@ -75,11 +75,8 @@ enum XRTTestEnv {
     /// How the child's XRT environment is set.
     enum Mode { case noop, hardware, noXRT, xrtAt(String) }
 
-    /// Runs xrt-probe with `args` under `mode`; kills it after 60 s so a hang fails instead of blocking.
+    /// Runs xrt-probe with `args` under `mode`.
     static func run(_ mode: Mode, _ args: [String], environment: [String: String] = [:]) throws -> Output {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: try #require(probe))
-        p.arguments = args
         var env = ProcessInfo.processInfo.environment
         env["XILINX_XRT"] = nil
         env["XCL_EMULATION_MODE"] = nil
@@ -92,7 +89,17 @@ enum XRTTestEnv {
         case .xrtAt(let path): env["XILINX_XRT"] = path
         }
         env.merge(environment) { $1 }
-        p.environment = env
+        return try execute(try #require(probe), args, environment: env)
+    }
+
+    /// Runs `executable` (a path) with `args`, standard output and error together; kills it after
+    /// 60 s so a hang fails instead of blocking.
+    static func execute(_ executable: String, _ args: [String],
+                        environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Output {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: executable)
+        p.arguments = args
+        p.environment = environment
         let out = Pipe()
         p.standardOutput = out
         p.standardError = out
@@ -287,16 +294,9 @@ struct XRTDeviceTests {
         let probe = try #require(XRTTestEnv.probe)
         let support = URL(fileURLWithPath: probe).deletingLastPathComponent().appendingPathComponent("libFPGARunXRT.so").path
         func needed(_ file: String) throws -> [String] {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            p.arguments = ["readelf", "-d", file]
-            let out = Pipe()
-            p.standardOutput = out
-            try p.run()
-            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            p.waitUntilExit()
-            #expect(p.terminationStatus == 0, "readelf -d \(file)")
-            return text.split(separator: "\n").filter { $0.contains("(NEEDED)") }.compactMap { line in
+            let r = try XRTTestEnv.execute("/usr/bin/env", ["readelf", "-d", file])
+            #expect(r.status == 0, "readelf -d \(file): \(r.text)")
+            return r.text.split(separator: "\n").filter { $0.contains("(NEEDED)") }.compactMap { line in
                 line.split(separator: "[").last.map { String($0.dropLast()) }
             }
         }

@@ -1,9 +1,10 @@
 // CHDF5: the part of the libhdf5 C API the HDF5 Swift module uses.
 //
 // libhdf5 is linked statically from libhdf5-dev's archive (see Package.swift for why); every call
-// below wraps one libhdf5 function. This header does not include <hdf5.h> (so that modules importing the Swift wrapper need no HDF5
-// include path): it declares the identifier types and the constants used, with the values of
-// HDF5 >= 1.10; chdf5.c checks each one against <hdf5.h> at compile time.
+// below wraps one libhdf5 function. This header does not include <hdf5.h> (so that modules
+// importing the Swift wrapper need no HDF5 include path): it declares the identifier types and the
+// constants used, with the values of HDF5 >= 1.10; chdf5.c checks each one against <hdf5.h> at
+// compile time.
 #ifndef CHDF5_H
 #define CHDF5_H
 
