@@ -45,8 +45,12 @@ let package = Package(
         // The emulator's Int16 multiply-accumulate in C, built for AVX2 and baseline x86-64 and picked
         // at load time (Swift has no per-function target attribute).
         .target(name: "CEmulatorKernels"),
+        // Child processes (compilers, make, the tests' tools) started in one posix_spawn, waited for
+        // through a pidfd with a time-out, output through anonymous files; not Foundation's Process.
+        .target(name: "CSpawn"),
+        .target(name: "ProcessRunner", dependencies: ["CSpawn"]),
         // HLS project generation: kernel wrappers, v++ configs, Makefile, scripts, C-sim library build.
-        .target(name: "Codegen", dependencies: ["Graph", "FixedPoint", "Xclbin"]),
+        .target(name: "Codegen", dependencies: ["Graph", "FixedPoint", "Xclbin", "ProcessRunner"]),
         // NumPy .npy files: read (memory-mapped) and write (atomically).
         .target(name: "NPY"),
         // xclbin files: reader and writer of the xclbin2 container (header, sections, kernel metadata).
@@ -80,7 +84,7 @@ let package = Package(
             name: "FPGARunCLI",
             dependencies: [
                 "FixedPoint", "NPY", "Graph", "Import", "Emulator", "Codegen", "Runtime", "Xclbin", "Report",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "ProcessRunner", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "fpgarun", dependencies: ["FPGARunCLI"]),
@@ -88,17 +92,18 @@ let package = Package(
         .executableTarget(name: "emu-bench", dependencies: ["Emulator", "Import", "NPY", "Graph"], path: "tools/EmuBench"),
         // Runs one XRT scenario per process for the XRT tests (tools/XRTProbe/main.swift).
         .executableTarget(name: "xrt-probe", dependencies: ["Runtime"], path: "tools/XRTProbe"),
-        .testTarget(name: "FixedPointTests", dependencies: ["FixedPoint"], exclude: ["Harness"]),
-        .testTarget(name: "NPYTests", dependencies: ["NPY"]),
+        .testTarget(name: "FixedPointTests", dependencies: ["FixedPoint", "ProcessRunner"], exclude: ["Harness"]),
+        .testTarget(name: "ProcessRunnerTests", dependencies: ["ProcessRunner"]),
+        .testTarget(name: "NPYTests", dependencies: ["NPY", "ProcessRunner"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5"]),
         .testTarget(name: "GraphTests", dependencies: ["Graph"]),
         .testTarget(name: "ImportTests", dependencies: ["Import", "Yams"]),
-        .testTarget(name: "EmulatorTests", dependencies: ["Emulator", "Import", "NPY"]),
-        .testTarget(name: "CLITests", dependencies: ["FPGARunCLI", "Xclbin"]),
-        .testTarget(name: "XclbinTests", dependencies: ["Xclbin"]),
-        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Xclbin", "Codegen", "Import", "Emulator", "NPY"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Import", "Graph", "FPGARunCLI"]),
-        .testTarget(name: "CodegenTests", dependencies: ["Codegen", "FixedPoint", "Graph", "Import", "Emulator", "NPY"]),
+        .testTarget(name: "EmulatorTests", dependencies: ["Emulator", "Import", "NPY", "ProcessRunner"]),
+        .testTarget(name: "CLITests", dependencies: ["FPGARunCLI", "Xclbin", "ProcessRunner"]),
+        .testTarget(name: "XclbinTests", dependencies: ["Xclbin", "ProcessRunner"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Xclbin", "Codegen", "Import", "Emulator", "NPY", "ProcessRunner"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Import", "Graph", "FPGARunCLI", "ProcessRunner"]),
+        .testTarget(name: "CodegenTests", dependencies: ["Codegen", "FixedPoint", "Graph", "Import", "Emulator", "NPY", "ProcessRunner"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -3,9 +3,10 @@
 // documented in Kernels/csim_abi.cpp. Each .cpp compiles in its own g++ process, all at once, then one
 // link; outputs go to a temporary name first and are renamed into place, so a failed build never
 // leaves a half-written library. Compiler output goes to files (not pipes), so a chatty compiler
-// cannot deadlock the wait.
+// cannot deadlock the wait; the compilers are started and reaped through ProcessRunner.
 
 import Foundation
+import ProcessRunner
 
 /// How to run the C++ compiler for a C-simulation build.
 public struct CSimBuildOptions: Sendable {
@@ -71,7 +72,7 @@ public enum CSimBuilder {
         let flags = baseFlags + (pch.map { ["-include", $0, "-Winvalid-pch"] } ?? [])
             + ["-I", project.appendingPathComponent("csim/include").path, "-I", firmware.path]
         // Compile every source at once (one process each), then link.
-        var jobs: [(Process, URL, String)] = []
+        var jobs: [(ChildProcess, URL, String)] = []
         for (i, src) in sources.enumerated() {
             let object = work.appendingPathComponent("\(i).o").path
             let log = work.appendingPathComponent("\(i).log")
@@ -79,8 +80,7 @@ public enum CSimBuilder {
         }
         var failure: String?
         for (process, log, src) in jobs {
-            process.waitUntilExit()
-            if process.terminationStatus != 0 && failure == nil {
+            if !process.wait().succeeded && failure == nil {
                 failure = "\(options.compiler) failed on \(src): " + firstError(log) + keepLog(log, near: library)
             }
         }
@@ -95,8 +95,7 @@ public enum CSimBuilder {
         let linkFlags = ["-shared", "-undefined", "error"]
         #endif
         let link = try start(options, linkFlags + ["-o", partial.path] + objects, log: linkLog)
-        link.waitUntilExit()
-        guard link.terminationStatus == 0 else {
+        guard link.wait().succeeded else {
             throw CodegenError(.compile, "\(options.compiler) failed linking \(library.path): " + firstError(linkLog)
                                    + keepLog(linkLog, near: library))
         }
@@ -134,8 +133,7 @@ public enum CSimBuilder {
         let log = dir.appendingPathComponent(".pch-\(UUID().uuidString).log")
         defer { try? fm.removeItem(at: log) }
         guard let p = try? start(options, flags + ["-x", "c++-header", header.path, "-o", partial.path], log: log) else { return nil }
-        p.waitUntilExit()
-        guard p.terminationStatus == 0, rename(partial.path, gch.path) == 0 else {
+        guard p.wait().succeeded, rename(partial.path, gch.path) == 0 else {
             try? fm.removeItem(at: partial)
             return nil
         }
@@ -143,22 +141,13 @@ public enum CSimBuilder {
     }
 
     /// Starts the compiler with `args`, stdout and stderr going to `log`.
-    static func start(_ options: CSimBuildOptions, _ args: [String], log: URL) throws -> Process {
-        guard FileManager.default.createFile(atPath: log.path, contents: nil) else {
-            throw CodegenError(.compile, "cannot create \(log.path)")
+    static func start(_ options: CSimBuildOptions, _ args: [String], log: URL) throws -> ChildProcess {
+        let command = (options.niceness.map { ["nice", "-n", "\($0)"] } ?? []) + [options.compiler] + args
+        do {
+            return try ChildProcess(command, stdout: .file(log.path), stderr: .standardOutput)
+        } catch {
+            throw CodegenError(.compile, error.description)
         }
-        let handle = try FileHandle(forWritingTo: log)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = (options.niceness.map { ["nice", "-n", "\($0)"] } ?? []) + [options.compiler] + args
-        p.standardOutput = handle
-        p.standardError = handle
-        p.standardInput = FileHandle.nullDevice
-        do { try p.run() } catch {
-            throw CodegenError(.compile, "cannot run \(options.compiler): \(error.localizedDescription)")
-        }
-        try? handle.close()
-        return p
     }
 
     /// Copies a failed step's full log to csim_build.log next to the library; returns a note naming it.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Codegen
 import Foundation
+import ProcessRunner
 
 /// `fpgarun build`: compile a project written by `fpgarun convert`.
 struct Build: ParsableCommand {
@@ -64,12 +65,15 @@ struct Build: ParsableCommand {
         guard Self.which("v++") != nil else {
             throw CLIError("--target \(target) needs Vitis: v++ is not on PATH (source <Vitis>/settings64.sh); --target csim works without it")
         }
-        let make = Process()
-        make.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        make.arguments = ["make", "-C", dir, "all", "TARGET=\(target)"] + (platform.map { ["PLATFORM=\($0)"] } ?? [])
-        try make.run()
-        make.waitUntilExit()
-        guard make.terminationStatus == 0 else { throw CLIError("\(dir): make TARGET=\(target) failed (exit \(make.terminationStatus))") }
+        let command = ["make", "-C", dir, "all", "TARGET=\(target)"] + (platform.map { ["PLATFORM=\($0)"] } ?? [])
+        let make: ChildProcess
+        do {
+            make = try ChildProcess(command, stdin: .inherit)
+        } catch {
+            throw CLIError(error.description)
+        }
+        let end = make.wait()
+        guard end.succeeded else { throw CLIError("\(dir): make TARGET=\(target) failed (\(end))") }
     }
 
     /// The ap_types headers: $FPGARUN_AP_TYPES, or .cache/ap_types in a folder above the binary or

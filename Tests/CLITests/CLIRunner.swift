@@ -1,4 +1,5 @@
 import Foundation
+import ProcessRunner
 import Testing
 
 /// Runs the built `fpgarun` binary as a user would, capturing both streams and the exit code.
@@ -30,44 +31,22 @@ struct CLIRunner {
             Issue.record("fpgarun binary not found at \(binary.path): build it with `swift build` first")
             return Result(status: -1, stdout: "", stderr: "")
         }
-        // Files, not pipes, for all three streams: no deadlock on a chatty child, no threads.
-        let dir = tempDir()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let inURL = dir.appendingPathComponent("stdin"), outURL = dir.appendingPathComponent("stdout"),
-            errURL = dir.appendingPathComponent("stderr")
-        try Data(stdin.utf8).write(to: inURL)
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let p = Process()
-        p.executableURL = binary
-        p.arguments = args
-        if let cwd { p.currentDirectoryURL = cwd }
-        if !environment.isEmpty {
-            var env = ProcessInfo.processInfo.environment
-            for (k, v) in environment { env[k] = v }
-            p.environment = env
-        }
-        p.standardInput = try FileHandle(forReadingFrom: inURL)
-        p.standardOutput = try FileHandle(forWritingTo: outURL)
-        p.standardError = try FileHandle(forWritingTo: errURL)
-        try p.run()
-        p.waitUntilExit()
-        return Result(status: p.terminationStatus, stdout: try String(contentsOf: outURL, encoding: .utf8),
-                      stderr: try String(contentsOf: errURL, encoding: .utf8))
+        let r = try ChildProcess.run([binary.path] + args,
+                                     environment: environment.isEmpty ? nil : ChildProcess.environment(environment),
+                                     directory: cwd?.path, stdin: .text(stdin), ownGroup: true, timeout: timeout)
+        #expect(r.termination.timedOut == nil, "fpgarun \(args.joined(separator: " ")): \(r.termination)")
+        return Result(status: r.status, stdout: r.stdout, stderr: r.stderr)
     }
+
+    /// The longest a child may run before it is killed and the test fails (a hang must not block
+    /// the whole run; the slowest child, a C-sim build on two busy cores, takes about a minute).
+    static let timeout: Double = 900
 
     /// Runs `python3 -c script args…` and returns its trimmed standard output (numpy checks).
     static func python(_ script: String, _ args: String...) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", script] + args
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0, "python3 failed: \(script.prefix(80))")
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let r = try ChildProcess.run(["python3", "-c", script] + args, stderr: .inherit, ownGroup: true, timeout: timeout)
+        #expect(r.termination.succeeded, "python3 \(r.termination): \(script.prefix(80))")
+        return r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// How many elements of .npy `a` differ from .npy `b` (compared over `b`'s first samples when

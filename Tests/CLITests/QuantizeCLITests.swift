@@ -1,4 +1,5 @@
 import Foundation
+import ProcessRunner
 import Testing
 
 /// `fpgarun quantize` run as a user would, checked against ap_types compiled by g++.
@@ -12,13 +13,10 @@ import Testing
         let headers = CLIRunner.root.appendingPathComponent(".cache/ap_types")
         guard FileManager.default.fileExists(atPath: headers.appendingPathComponent("ap_fixed.h").path) else { return nil }
         let exe = CLIRunner.tempDir().appendingPathComponent("quantize_harness")
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["g++", "-O1", "-std=c++14", "-I", headers.path, "-o", exe.path,
-                       CLIRunner.root.appendingPathComponent("Tests/Fixtures/cli/quantize_harness.cpp").path]
-        try? p.run()
-        p.waitUntilExit()
-        return p.terminationStatus == 0 ? exe : nil
+        let r = try? ChildProcess.run(["g++", "-O1", "-std=c++14", "-I", headers.path, "-o", exe.path,
+                                       CLIRunner.root.appendingPathComponent("Tests/Fixtures/cli/quantize_harness.cpp").path],
+                                      ownGroup: true, timeout: CLIRunner.timeout)
+        return r?.termination.succeeded == true ? exe : nil
     }()
 
     /// Edge values and a deterministic spread of magnitudes.
@@ -37,18 +35,11 @@ import Testing
 
     func reference(_ index: Int) throws -> [String] {
         let harness = try #require(Self.harness, "ap_types headers missing or g++ failed: run `make setup`")
-        let p = Process()
-        p.executableURL = harness
-        p.arguments = [String(index)]
-        let inPipe = Pipe(), outPipe = Pipe()
-        p.standardInput = inPipe
-        p.standardOutput = outPipe
-        try p.run()
-        inPipe.fileHandleForWriting.write(Data(Self.values.map { String(format: "%.17g", $0) }.joined(separator: "\n").utf8))
-        try inPipe.fileHandleForWriting.close()
-        let out = outPipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return String(decoding: out, as: UTF8.self).split(separator: "\n").map(String.init)
+        let r = try ChildProcess.run([harness.path, String(index)],
+                                     stdin: .text(Self.values.map { String(format: "%.17g", $0) }.joined(separator: "\n")),
+                                     stderr: .null, ownGroup: true, timeout: CLIRunner.timeout)
+        #expect(r.termination.succeeded, "quantize harness: \(r.termination)")
+        return r.stdout.split(separator: "\n").map(String.init)
     }
 
     @Test func stdinAgreesWithAPTypes() throws {

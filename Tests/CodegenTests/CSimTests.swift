@@ -1,4 +1,5 @@
 import Foundation
+import ProcessRunner
 import FixedPoint
 import Testing
 @testable import Codegen
@@ -276,16 +277,8 @@ struct CSimTests {
     }
 
     func run(_ args: [String], in dir: URL) throws -> (status: Int32, output: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = args
-        p.currentDirectoryURL = dir
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()  // read before waiting
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        let r = try ChildProcess.run(args, directory: dir.path, stderr: .standardOutput, ownGroup: true, timeout: 900)
+        #expect(r.termination.timedOut == nil, "\(args.first ?? ""): \(r.termination)")
+        return (r.status, r.stdout)
     }
 }

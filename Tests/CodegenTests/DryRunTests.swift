@@ -1,4 +1,5 @@
 import Foundation
+import ProcessRunner
 import Testing
 @testable import Codegen
 
@@ -11,17 +12,9 @@ import Testing
     }
 
     static func run(_ exe: String, _ args: [String], in dir: URL) throws -> (status: Int32, output: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: exe)
-        p.arguments = args
-        p.currentDirectoryURL = dir
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()  // read before waiting
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        let r = try ChildProcess.run([exe] + args, directory: dir.path, stderr: .standardOutput, ownGroup: true, timeout: 900)
+        #expect(r.termination.timedOut == nil, "\(exe): \(r.termination)")
+        return (r.status, r.stdout)
     }
 
     static func project(_ spec: KernelSpec) throws -> (URL, URL) {

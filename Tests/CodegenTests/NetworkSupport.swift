@@ -2,6 +2,7 @@ import Dispatch
 import Emulator
 import FixedPoint
 import Foundation
+import ProcessRunner
 import Graph
 @testable import Codegen
 
@@ -257,18 +258,13 @@ enum NetworkHarness {
 
     /// Runs a command (argv[0] looked up on PATH), its output to `log`; returns the exit status.
     static func runProcess(_ args: [String], log: URL) throws -> Int32 {
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: log)
-        defer { try? handle.close() }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = args
-        p.standardOutput = handle
-        p.standardError = handle
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        return p.terminationStatus
+        let end = try ChildProcess(args, stdout: .file(log.path), stderr: .standardOutput, ownGroup: true).wait(timeout: 900)
+        if end.timedOut != nil, let log = FileHandle(forWritingAtPath: log.path) {
+            _ = try? log.seekToEnd()
+            try? log.write(contentsOf: Data("\n\(args.first ?? ""): \(end)\n".utf8))
+            try? log.close()
+        }
+        return end.shellStatus
     }
 }
 

@@ -1,5 +1,6 @@
 import FixedPoint
 import Foundation
+import ProcessRunner
 import Graph
 
 @testable import Emulator
@@ -83,7 +84,7 @@ enum ActivationHarness {
             return "ap_types headers missing at \(apTypes.path) (run tools/setup.sh)"
         }
         if templates == nil { return "hls4ml venv missing under .cache/hls4ml-venv (run tools/hls4ml_env.sh)" }
-        if (try? shell("/usr/bin/env", ["g++", "--version"]))?.status != 0 { return "g++ not found" }
+        if (try? shell(["g++", "--version"]))?.status != 0 { return "g++ not found" }
         return nil
     }
 
@@ -231,8 +232,8 @@ enum ActivationHarness {
             let cpp = work.appendingPathComponent("harness.cpp")
             try text.write(to: cpp, atomically: true, encoding: .utf8)
             let built = work.appendingPathComponent("harness")
-            let r = try shell("/usr/bin/env", ["g++", "-O1", "-std=c++14", "-w", "-I", apTypes.path, "-I", templates.path,
-                                               cpp.path, "-o", built.path])
+            let r = try shell(["g++", "-O1", "-std=c++14", "-w", "-I", apTypes.path, "-I", templates.path,
+                               cpp.path, "-o", built.path])
             guard r.status == 0 else {
                 throw ActivationHarnessFailure(description: "g++ failed: \(r.output.prefix(3000))")
             }
@@ -248,16 +249,11 @@ enum ActivationHarness {
         var data = Data()
         for c in cases { c.raws.withUnsafeBytes { data.append(contentsOf: $0) } }
         try data.write(to: input)
-        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-        let p = Process()
-        p.executableURL = exe
-        p.standardInput = try FileHandle(forReadingFrom: input)
-        p.standardOutput = try FileHandle(forWritingTo: output)
-        p.standardError = FileHandle.nullDevice  // ap_types warns on NaN assignments
-        try p.run()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else {
-            throw ActivationHarnessFailure(description: "harness exited with status \(p.terminationStatus)")
+        // ap_types warns on NaN assignments: stderr is dropped.
+        let end = try ChildProcess([exe.path], stdin: .file(input.path), stdout: .file(output.path), stderr: .null,
+                                   ownGroup: true).wait(timeout: 900)
+        guard end.succeeded else {
+            throw ActivationHarnessFailure(description: "harness \(end)")
         }
         let bytes = try Data(contentsOf: output)
         let all: [Int64] = bytes.withUnsafeBytes { Array($0.bindMemory(to: Int64.self)) }
@@ -273,17 +269,9 @@ enum ActivationHarness {
         return results
     }
 
-    static func shell(_ exe: String, _ args: [String]) throws -> (status: Int32, output: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: exe)
-        p.arguments = args
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()  // read before waiting
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    static func shell(_ command: [String]) throws -> (status: Int32, output: String) {
+        let r = try ChildProcess.run(command, stderr: .standardOutput, ownGroup: true, timeout: 900)
+        return (r.status, r.stdout)
     }
 }
 

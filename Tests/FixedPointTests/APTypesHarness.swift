@@ -1,4 +1,5 @@
 import Foundation
+import ProcessRunner
 
 @testable import FixedPoint
 
@@ -67,7 +68,7 @@ struct APTypesHarness {
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
         let include = ["-I", headers.path, "-I", Repo.harnessSource.deletingLastPathComponent().path]
-        var jobs: [(Process, URL, String)] = []
+        var jobs: [(ChildProcess, URL, String)] = []
         var objects: [String] = []
         let mainObject = work.appendingPathComponent("main.o").path
         jobs.append(try start("g++", flags + include + ["-c", Repo.harnessSource.path, "-o", mainObject], in: work, label: "main unit"))
@@ -81,17 +82,16 @@ struct APTypesHarness {
         }
         var errors: [String] = []
         for (process, log, label) in jobs {
-            process.waitUntilExit()
-            if process.terminationStatus != 0 {
+            let end = process.wait(timeout: 900)
+            if !end.succeeded {
                 let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-                errors.append("g++ failed on the \(label):\n\(text.prefix(4000))")
+                errors.append("g++ \(end) on the \(label):\n\(text.prefix(4000))")
             }
         }
         if !errors.isEmpty { throw HarnessFailure(description: errors.joined(separator: "\n")) }
         let linked = work.appendingPathComponent("harness")
         let (link, linkLog, _) = try start("g++", objects + ["-o", linked.path], in: work, label: "link")
-        link.waitUntilExit()
-        guard link.terminationStatus == 0 else {
+        guard link.wait(timeout: 900).succeeded else {
             throw HarnessFailure(description: "linking the harness failed: \((try? String(contentsOf: linkLog, encoding: .utf8)) ?? "")")
         }
         // Publish atomically: concurrent runs may race; whichever rename wins is identical.
@@ -109,31 +109,17 @@ struct APTypesHarness {
 
     /// Sends all requests in one batch and returns one answer line per request.
     func query(_ requests: [String]) throws -> [String] {
-        let work = FileManager.default.temporaryDirectory.appendingPathComponent("fpgarun-aptypes-run-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: work) }
-        let input = work.appendingPathComponent("in.txt")
-        let output = work.appendingPathComponent("out.txt")
-        let errors = work.appendingPathComponent("err.txt")
-        try (requests.joined(separator: "\n") + "\n").write(to: input, atomically: false, encoding: .utf8)
-        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
-        let process = Process()
-        process.executableURL = executable
-        process.standardInput = try FileHandle(forReadingFrom: input)
-        process.standardOutput = try FileHandle(forWritingTo: output)
         // ap_types prints a warning per NaN input: keep stderr out of the way, but readable.
-        process.standardError = try FileHandle(forWritingTo: errors)
-        try process.run()
-        process.waitUntilExit()
-        let text = try String(contentsOf: output, encoding: .utf8)
+        let r = try ChildProcess.run([executable.path], stdin: .text(requests.joined(separator: "\n") + "\n"),
+                                     ownGroup: true, timeout: 900)
+        let end = r.termination, text = r.stdout
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if lines.last == "" { lines.removeLast() }
-        guard process.terminationStatus == 0, lines.count == requests.count else {
-            let stderrText = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
+        guard end.succeeded, lines.count == requests.count else {
+            let stderrText = r.stderr
             let failedAt = lines.count < requests.count ? requests[lines.count] : "-"
             throw HarnessFailure(description: """
-                harness exited with status \(process.terminationStatus) after \(lines.count) of \
+                harness \(end) after \(lines.count) of \
                 \(requests.count) answers (next request: \(failedAt)); stderr tail: \
                 \(stderrText.suffix(2000))
                 """)
@@ -141,31 +127,16 @@ struct APTypesHarness {
         return lines
     }
 
-    private static func start(_ tool: String, _ args: [String], in dir: URL, label: String) throws -> (Process, URL, String) {
+    private static func start(_ tool: String, _ args: [String], in dir: URL, label: String) throws -> (ChildProcess, URL, String) {
         let log = dir.appendingPathComponent("\(label.replacingOccurrences(of: " ", with: "_")).log")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: log)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = [tool] + args
-        p.currentDirectoryURL = dir
-        p.standardOutput = handle
-        p.standardError = handle
-        try p.run()
+        let p = try ChildProcess([tool] + args, directory: dir.path, stdout: .file(log.path), stderr: .standardOutput,
+                                 ownGroup: true)
         return (p, log, label)
     }
 
     private static func run(_ exe: String, _ args: [String]) throws -> (status: Int32, stdout: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: exe)
-        p.arguments = args
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()  // read before waiting
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        let r = try ChildProcess.run([exe] + args, stderr: .null, ownGroup: true, timeout: 900)
+        return (r.status, r.stdout)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import ProcessRunner
 import Testing
 @testable import NPY
 
@@ -12,16 +13,9 @@ import Testing
 
     @discardableResult
     func python(_ script: String) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", script]
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0, "python3 failed: \(script)")
-        return String(decoding: data, as: UTF8.self)
+        let r = try ChildProcess.run(["python3", "-c", script], stderr: .inherit, ownGroup: true, timeout: 300)
+        #expect(r.termination.succeeded, "python3 \(r.termination): \(script)")
+        return r.stdout
     }
 
     @Test func readsEveryDtypeNumpyWrites() throws {

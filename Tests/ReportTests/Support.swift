@@ -1,6 +1,7 @@
 import Foundation
 import Graph
 import Import
+import ProcessRunner
 import Testing
 
 /// Shared helpers of the Report tests.
@@ -65,20 +66,10 @@ extension Support {
         return root.appendingPathComponent(".build/debug/fpgarun")
     }()
 
-    /// Runs `fpgarun args…`; stdout and stderr go through files (no pipe deadlock).
+    /// Runs `fpgarun args…`, capturing both streams; a run over 15 minutes is killed and fails.
     static func fpgarun(_ args: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let dir = tempDir()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let out = dir.appendingPathComponent("out"), err = dir.appendingPathComponent("err")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        FileManager.default.createFile(atPath: err.path, contents: nil)
-        let p = Process()
-        p.executableURL = binary
-        p.arguments = args
-        p.standardOutput = try FileHandle(forWritingTo: out)
-        p.standardError = try FileHandle(forWritingTo: err)
-        try p.run()
-        p.waitUntilExit()
-        return (p.terminationStatus, try String(contentsOf: out, encoding: .utf8), try String(contentsOf: err, encoding: .utf8))
+        let r = try ChildProcess.run([binary.path] + args, ownGroup: true, timeout: 900)
+        #expect(r.termination.timedOut == nil, "fpgarun \(args.joined(separator: " ")): \(r.termination)")
+        return (r.status, r.stdout, r.stderr)
     }
 }

@@ -4,6 +4,7 @@
 // writer made, and the real driver (no card here) or no XILINX_XRT at all for the error paths.
 
 import Foundation
+import ProcessRunner
 import Testing
 import Codegen
 import Xclbin
@@ -96,25 +97,15 @@ enum XRTTestEnv {
     /// 60 s so a hang fails instead of blocking.
     static func execute(_ executable: String, _ args: [String],
                         environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Output {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: executable)
-        p.arguments = args
-        p.environment = environment
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        let killer = DispatchWorkItem { if p.isRunning { p.terminate() } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + 60, execute: killer)
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        killer.cancel()
-        let text = String(decoding: data, as: UTF8.self)
+        let r = try ChildProcess.run([executable] + args, environment: environment, stderr: .standardOutput,
+                                     ownGroup: true, timeout: 60)
+        #expect(r.termination.timedOut == nil, "\(executable) \(args.joined(separator: " ")): \(r.termination)")
+        let text = r.stdout
         let lines = text.split(separator: "\n").map { line -> (String, String) in
             let parts = line.split(separator: " ", maxSplits: 1)
             return (String(parts.first ?? ""), parts.count > 1 ? String(parts[1]) : "")
         }
-        return Output(status: p.terminationStatus, lines: lines, text: text)
+        return Output(status: r.status, lines: lines, text: text)
     }
 
     /// A fresh temporary folder for one test's files.

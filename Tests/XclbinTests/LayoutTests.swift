@@ -1,4 +1,5 @@
 import Foundation
+import ProcessRunner
 import Testing
 @testable import Xclbin
 
@@ -142,17 +143,8 @@ import Testing
 
     @discardableResult
     func run(_ tool: String, _ args: [String]) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: tool)
-        p.arguments = args
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard p.terminationStatus == 0 else { throw XclbinError("\(tool) failed: \(text)") }
-        return text
+        let r = try ChildProcess.run([tool] + args, stderr: .standardOutput, ownGroup: true, timeout: 300)
+        guard r.termination.succeeded else { throw XclbinError("\(tool) \(r.termination): \(r.stdout)") }
+        return r.stdout
     }
 }

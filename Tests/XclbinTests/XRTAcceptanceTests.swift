@@ -1,4 +1,5 @@
 import Foundation
+import ProcessRunner
 import Testing
 @testable import Xclbin
 
@@ -156,21 +157,11 @@ import Testing
         return exe.path
     }
 
-    /// Runs a tool with output to a file (no pipe deadlock), returning its status and output.
+    /// Runs a tool, standard output and error together; a run over 5 minutes is killed and fails.
     static func run(_ tool: String, _ args: [String], env: [String: String]) throws -> (Int32, String) {
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("xclbin-run-\(UUID().uuidString).log")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: log) }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: tool)
-        p.arguments = args
-        p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
-        let handle = try FileHandle(forWritingTo: log)
-        p.standardOutput = handle
-        p.standardError = handle
-        try p.run()
-        p.waitUntilExit()
-        try handle.close()
-        return (p.terminationStatus, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
+        let r = try ChildProcess.run([tool] + args, environment: ChildProcess.environment(env.mapValues { $0 }), stderr: .standardOutput,
+                                     ownGroup: true, timeout: 300)
+        #expect(r.termination.timedOut == nil, "\(tool): \(r.termination)")
+        return (r.status, r.stdout)
     }
 }
