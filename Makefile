@@ -14,9 +14,10 @@ build: setup
 release: setup
 	SWIFT=$(SWIFT) bash tools/build_release.sh
 
+# The Swift tests take 5-10 minutes on two cores; a hang fails them after 30, with every thread's stack.
 test: setup
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	bash tools/watchdog.sh 1800 $(SWIFT) test --skip-build
 	bash tools/test_firmware.sh
 
 demo: release

@@ -170,16 +170,17 @@ import Testing
         }
     }
 
-    @Test func outputErrorStopsTheWorkers() throws {
+    @Test(arguments: [1, 2])
+    func outputErrorStopsTheWorkers(threads: Int) throws {
         let emu = try Self.emulator()
-        let samples = 50_000
+        let samples = 50_000  // 98 blocks of 512
         let x = [Double](repeating: 0.5, count: samples * emu.inputSize)
         let calls = Collected(count: 0)
         let inSize = emu.inputSize
         #expect(throws: Stop.self) {
             try x.withUnsafeBufferPointer { xb in
                 nonisolated(unsafe) let base = xb.baseAddress!
-                try emu.run(samples: samples, threads: 2, blocks: 512...512, input: { start, _, _ in
+                try emu.run(samples: samples, threads: threads, blocks: 512...512, input: { start, _, _ in
                     UnsafePointer(base + start * inSize)
                 }, output: { _, _ in
                     let n = calls.lock.withLock { calls.written += 1; return calls.written }
@@ -187,8 +188,14 @@ import Testing
                 })
             }
         }
-        // The failing worker stops at once; the other finishes the block it holds.
-        #expect(calls.written >= 3 && calls.written <= 4)
+        if threads == 1 {
+            #expect(calls.written == 3)
+        } else {
+            // The failing worker stops at once; the other finishes the block it holds, and may take
+            // more only while the failing one, between its failed call and the stop, is preempted
+            // (a busy virtual machine can hold it for milliseconds): a bound, not an exact count.
+            #expect(calls.written >= 3 && calls.written < 50)
+        }
     }
 
     @Test func inputErrorStopsTheWorkers() throws {
