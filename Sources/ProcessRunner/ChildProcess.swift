@@ -115,6 +115,9 @@ public final class ChildProcess: @unchecked Sendable {  // mutable state behind 
         }
         guard rc == 0 else {
             errno = rc
+            if let directory, !FileManager.default.fileExists(atPath: directory) {
+                throw fail("no working directory \(directory)")
+            }
             throw fail(rc == ENOENT ? (program.contains("/") ? "no such file" : "not found on PATH") : "posix_spawn")
         }
         pid = child

@@ -75,6 +75,8 @@ import Testing
         #expect(error?.description == "cannot run fpgarun-no-such-tool-xyz: not found on PATH: No such file or directory")
         let path = #expect(throws: ChildProcessError.self) { try ChildProcess.run(["/nonexistent/tool"]) }
         #expect(path?.description == "cannot run /nonexistent/tool: no such file: No such file or directory")
+        let dir = #expect(throws: ChildProcessError.self) { try ChildProcess.run(["true"], directory: "/nonexistent/dir") }
+        #expect(dir?.description == "cannot run true: no working directory /nonexistent/dir: No such file or directory")
     }
 
     /// Only 0, 1 and 2 reach a child, even descriptors opened without close-on-exec; and a child
