@@ -198,9 +198,7 @@ import Testing
         for (k, src) in ["firmware/standalone.cpp", "main.cpp"].enumerated() {
             let log = dir.appendingPathComponent("cc\(k).log")
             let obj = dir.appendingPathComponent("\(k).o").path
-            NetworkHarness.compilers.wait()
-            let status = try NetworkHarness.runProcess(common + ["-std=c++\(k == 0 ? 17 : 14)", "-c", dir.appendingPathComponent(src).path, "-o", obj], log: log)
-            NetworkHarness.compilers.signal()
+            let status = try NetworkHarness.compile(common + ["-std=c++\(k == 0 ? 17 : 14)", "-c", dir.appendingPathComponent(src).path, "-o", obj], log: log)
             // ap_types itself warns (-Wuninitialized through inlining); only warnings located in our files count.
             let text = try String(contentsOf: log, encoding: .utf8)
             let ours = text.split(separator: "\n").filter { $0.hasPrefix(dir.path) && $0.contains("warning:") }

@@ -140,9 +140,7 @@ enum NetworkHarness {
             let partial = cache.appendingPathComponent("bin/\(key.hex).tmp-\(UUID().uuidString)")
             let log = cache.appendingPathComponent("bin/\(key.hex).log")
             let args = ["nice", "-n", "10", "g++"] + flags + ["-isystem", apTypes.path, "-I", firmwareDir.path, src.path, "-o", partial.path]
-            compilers.wait()
-            let status = try runProcess(args, log: log)
-            compilers.signal()
+            let status = try compile(args, log: log)
             guard status == 0 else {
                 try? fm.removeItem(at: partial)
                 let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
@@ -254,6 +252,14 @@ enum NetworkHarness {
         var v = Int64(bitPattern: raw)
         if format.isSigned && w < 64 { v = (v << Int64(64 - w)) >> Int64(64 - w) }
         return Double(v) * Double(sign: .plus, exponent: -format.fractionBits, significand: 1)
+    }
+
+    /// Runs a compiler command under `compilers` (its slot returned whatever happens, or the next
+    /// compiles would wait forever).
+    static func compile(_ args: [String], log: URL) throws -> Int32 {
+        compilers.wait()
+        defer { compilers.signal() }
+        return try runProcess(args, log: log)
     }
 
     /// Runs a command (argv[0] looked up on PATH), its output to `log`; returns the exit status.
