@@ -150,3 +150,26 @@ final class Failures: @unchecked Sendable {
     func add(_ s: String) { lock.lock(); list.append(s); lock.unlock() }
     var all: [String] { lock.lock(); defer { lock.unlock() }; return list }
 }
+
+/// Nothing in the tree goes back to Foundation's Process (see ChildProcess.swift for why).
+@Suite struct NoFoundationProcessTests {
+    @Test func sourcesAndTestsUseChildProcess() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let needles = ["= " + "Process()", "." + "waitUntilExit()"]  // split, or this file would match
+        var offenders: [String] = []
+        for folder in ["Sources", "Tests", "tools"] {
+            let base = root.appendingPathComponent(folder)
+            guard let walker = FileManager.default.enumerator(atPath: base.path) else { continue }
+            for case let path as String in walker where path.hasSuffix(".swift") {
+                let text = try String(contentsOf: base.appendingPathComponent(path), encoding: .utf8)
+                for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+                where !line.trimmingCharacters(in: .whitespaces).hasPrefix("//")
+                    && needles.contains(where: { line.contains($0) }) {
+                    offenders.append("\(folder)/\(path):\(n + 1)")
+                }
+            }
+        }
+        #expect(offenders.isEmpty, "Foundation's Process is used at \(offenders.joined(separator: ", "))")
+    }
+}
