@@ -43,6 +43,7 @@ struct CLIRunner {
     static let timeout: Double = 900
 
     /// Runs `python3 -c script args…` and returns its trimmed standard output (numpy checks).
+    @discardableResult
     static func python(_ script: String, _ args: String...) throws -> String {
         let r = try ChildProcess.run(["python3", "-c", script] + args, stderr: .inherit, ownGroup: true, timeout: timeout)
         #expect(r.termination.succeeded, "python3 \(r.termination): \(script.prefix(80))")

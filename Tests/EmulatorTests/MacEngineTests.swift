@@ -260,7 +260,7 @@ import Testing
         let formats = ["ap_fixed<16,6>", "ap_fixed<3,1>", "ap_ufixed<8,3>", "ap_fixed<31,20>", "ap_fixed<32,12>",
                        "ap_fixed<40,30>", "ap_ufixed<40,35>", "ap_fixed<12,20>", "ap_fixed<10,-2>", "ap_int<8>",
                        "ap_uint<12>", "ap_fixed<16,6,AP_RND,AP_SAT>", "ap_ufixed<10,4,AP_TRN,AP_SAT>"]
-        var values: [Double] = [.nan, -.nan, .infinity, -.infinity, 0, -0.0, 1e300, -1e300, 1e-310, -1e-310,
+        var values: [Double] = [.nan, -.nan, .infinity, -.infinity, 0, -0.0, 1e300, -1e300, 0x1p-1030, -0x1p-1030,
                                 0x1p31, -0x1p31, 0x1p31.nextDown, -(0x1p31.nextDown)]
         for _ in 0..<2000 {
             let u = Double(rng.next() % 2_000_001) / 1_000_000 - 1
