@@ -45,8 +45,6 @@ public final class ChildProcess: @unchecked Sendable {  // mutable state behind 
         case standardOutput
     }
 
-    /// The command, for messages.
-    public let command: [String]
     public let pid: Int32
     private let ownGroup: Bool
     private let captured: (out: Int32, err: Int32)
@@ -61,7 +59,6 @@ public final class ChildProcess: @unchecked Sendable {  // mutable state behind 
                 stdin: Input = .null, stdout: Output = .inherit, stderr: Output = .inherit,
                 ownGroup: Bool = false) throws(ChildProcessError) {
         guard let program = command.first else { throw ChildProcessError("an empty command") }
-        self.command = command
         self.ownGroup = ownGroup
         // Descriptors to close once the child has its copies (the captures too, if it never starts).
         var opened: [Int32] = []
@@ -165,13 +162,17 @@ public final class ChildProcess: @unchecked Sendable {  // mutable state behind 
     /// Captured standard error.
     public var errorOutput: String { String(decoding: Self.readAll(captured.err), as: UTF8.self) }
 
-    /// Runs `command` to its end (or `timeout`), capturing both streams unless told otherwise.
+    /// Runs `command` to its end, capturing both streams unless told otherwise. A run still going
+    /// after `timeout` seconds is killed (with its group when `ownGroup`) and throws, naming it.
     public static func run(_ command: [String], environment: [String: String]? = nil, directory: String? = nil,
                            stdin: Input = .null, stdout: Output = .capture, stderr: Output = .capture,
                            ownGroup: Bool = false, timeout: Double? = nil) throws(ChildProcessError) -> Finished {
         let child = try ChildProcess(command, environment: environment, directory: directory, stdin: stdin,
                                      stdout: stdout, stderr: stderr, ownGroup: ownGroup)
         let termination = child.wait(timeout: timeout)
+        if termination.timedOut != nil {
+            throw ChildProcessError("\(command[0]) \(command.dropFirst().prefix(3).joined(separator: " ")): \(termination)")
+        }
         return Finished(termination: termination, stdout: child.output, stderr: child.errorOutput)
     }
 

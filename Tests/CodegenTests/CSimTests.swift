@@ -278,7 +278,6 @@ struct CSimTests {
 
     func run(_ args: [String], in dir: URL) throws -> (status: Int32, output: String) {
         let r = try ChildProcess.run(args, directory: dir.path, stderr: .standardOutput, ownGroup: true, timeout: 900)
-        #expect(r.termination.timedOut == nil, "\(args.first ?? ""): \(r.termination)")
         return (r.status, r.stdout)
     }
 }

@@ -265,11 +265,7 @@ enum NetworkHarness {
     /// Runs a command (argv[0] looked up on PATH), its output to `log`; returns the exit status.
     static func runProcess(_ args: [String], log: URL) throws -> Int32 {
         let end = try ChildProcess(args, stdout: .file(log.path), stderr: .standardOutput, ownGroup: true).wait(timeout: 900)
-        if end.timedOut != nil, let log = FileHandle(forWritingAtPath: log.path) {
-            _ = try? log.seekToEnd()
-            try? log.write(contentsOf: Data("\n\(args.first ?? ""): \(end)\n".utf8))
-            try? log.close()
-        }
+        guard end.timedOut == nil else { throw Failure(description: "\(args.first ?? ""): \(end)") }
         return end.shellStatus
     }
 }

@@ -55,10 +55,13 @@ import Testing
         let pidFile = dir.appendingPathComponent("grandchild")
         let start = Date()
         // The grandchild holds the output file open: the wait must not depend on it closing.
-        let r = try ChildProcess.run(["sh", "-c", "sleep 60 & echo $! > \(pidFile.path); wait"], ownGroup: true, timeout: 0.5)
+        let child = try ChildProcess(["sh", "-c", "sleep 60 & echo $! > \(pidFile.path); wait"], stdout: .capture,
+                                     ownGroup: true)
+        let end = child.wait(timeout: 0.5)
         #expect(Date().timeIntervalSince(start) < 10)
-        #expect(r.termination.timedOut == 0.5 && !r.termination.succeeded)
-        #expect(r.termination.description == "killed after 0.5 s without finishing")
+        #expect(end.timedOut == 0.5 && !end.succeeded && end.signal == SIGKILL)
+        #expect(end.description == "killed after 0.5 s without finishing")
+        #expect(child.wait() == end)  // waiting again: the same end
         let grandchild = try #require(Int32(try String(contentsOf: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
         // Killed with its group: gone, or a zombie waiting for its new parent to reap it.
         var alive = true
@@ -68,6 +71,11 @@ import Testing
             if alive { usleep(10_000) }
         }
         #expect(!alive, "the grandchild \(grandchild) outlived the time-out")
+    }
+
+    @Test func runThrowsOnATimeOutNamingTheCommand() throws {
+        let error = #expect(throws: ChildProcessError.self) { try ChildProcess.run(["sleep", "60"], timeout: 0.2) }
+        #expect(error?.description == "sleep 60: killed after 0.2 s without finishing")
     }
 
     @Test func aMissingProgramIsOneLineNamingIt() throws {

@@ -83,9 +83,9 @@ enum XRTTestEnv {
         env["XCL_EMULATION_MODE"] = nil
         switch mode {
         case .noop:
-            env["XILINX_XRT"] = try #require(root)
+            env["XILINX_XRT"] = try #require(root) as String
             env["XCL_EMULATION_MODE"] = "noop"
-        case .hardware: env["XILINX_XRT"] = try #require(root)
+        case .hardware: env["XILINX_XRT"] = try #require(root) as String
         case .noXRT: break
         case .xrtAt(let path): env["XILINX_XRT"] = path
         }
@@ -99,7 +99,6 @@ enum XRTTestEnv {
                         environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Output {
         let r = try ChildProcess.run([executable] + args, environment: environment, stderr: .standardOutput,
                                      ownGroup: true, timeout: 60)
-        #expect(r.termination.timedOut == nil, "\(executable) \(args.joined(separator: " ")): \(r.termination)")
         let text = r.stdout
         let lines = text.split(separator: "\n").map { line -> (String, String) in
             let parts = line.split(separator: " ", maxSplits: 1)

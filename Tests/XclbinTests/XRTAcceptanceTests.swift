@@ -161,7 +161,6 @@ import Testing
     static func run(_ tool: String, _ args: [String], env: [String: String]) throws -> (Int32, String) {
         let r = try ChildProcess.run([tool] + args, environment: ChildProcess.environment(env.mapValues { $0 }), stderr: .standardOutput,
                                      ownGroup: true, timeout: 300)
-        #expect(r.termination.timedOut == nil, "\(tool): \(r.termination)")
         return (r.status, r.stdout)
     }
 }
