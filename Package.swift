@@ -54,7 +54,10 @@ let package = Package(
         // NumPy .npy files: read (memory-mapped) and write (atomically).
         .target(name: "NPY"),
         // xclbin files: reader and writer of the xclbin2 container (header, sections, kernel metadata).
-        .target(name: "Xclbin"),
+        .target(name: "Xclbin", dependencies: ["XMLScanner"]),
+        // A reader of well-formed XML (xclbin metadata, HLS reports); not FoundationXML, whose libxml2
+        // and ICU every fpgarun start would load.
+        .target(name: "XMLScanner"),
         // XRT's native C++ API behind a small extern "C" API (cxrt_shim.h) that turns every exception
         // into an error, built as its own shared library (the FPGARunXRT product) so that only the
         // commands that use a card load XRT.
@@ -78,7 +81,7 @@ let package = Package(
             ]
         ),
         // Estimates (latency, II, DSP/LUT/FF/BRAM) without vendor tools, vendor report parsing, HTML reports.
-        .target(name: "Report", dependencies: ["Graph", "FixedPoint", "Emulator"]),
+        .target(name: "Report", dependencies: ["Graph", "FixedPoint", "Emulator", "XMLScanner"]),
         // The commands, as a library so tests can call them in-process too.
         .target(
             name: "FPGARunCLI",
@@ -101,6 +104,7 @@ let package = Package(
         .testTarget(name: "EmulatorTests", dependencies: ["Emulator", "Import", "NPY", "ProcessRunner"]),
         .testTarget(name: "CLITests", dependencies: ["FPGARunCLI", "Xclbin", "ProcessRunner"]),
         .testTarget(name: "XclbinTests", dependencies: ["Xclbin", "ProcessRunner"]),
+        .testTarget(name: "XMLScannerTests", dependencies: ["XMLScanner"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Xclbin", "Codegen", "Import", "Emulator", "NPY", "ProcessRunner"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Import", "Graph", "FPGARunCLI", "ProcessRunner"]),
         .testTarget(name: "CodegenTests", dependencies: ["Codegen", "FixedPoint", "Graph", "Import", "Emulator", "NPY", "ProcessRunner"]),

@@ -14,5 +14,5 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # fpgarun loads it from when a command uses a card (Sources/CXRT).
 for product in fpgarun FPGARunXRT; do
     "${SWIFT:-swift}" build -c release --product "$product" --static-swift-stdlib \
-        -Xswiftc -use-ld=lld -Xlinker -zpack-relative-relocs "$@"
+        -Xswiftc -use-ld=lld -Xlinker -zpack-relative-relocs -Xlinker --as-needed "$@"
 done

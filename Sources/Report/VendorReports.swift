@@ -15,9 +15,7 @@
 // Anything that cannot be read is an error naming the file; a folder without any report is an error too.
 
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
+import XMLScanner
 
 /// A failure reading vendor reports: one line naming the file.
 public struct ReportError: Error, CustomStringConvertible, Sendable {
@@ -103,8 +101,8 @@ public struct SynthesisReport: Sendable, Codable, Equatable {
 
 }
 
-/// The leaf elements of an XML document by their path below the root (`A/B/C` → text), read with
-/// Foundation's SAX parser; a malformed document is an error naming the file and line.
+/// The leaf elements of an XML document by their path below the root (`A/B/C` → text); a malformed
+/// document is an error naming the file and line.
 struct XMLLeaves {
     /// The root element's name.
     var root = ""
@@ -112,46 +110,32 @@ struct XMLLeaves {
     var leaves: [String: String] = [:]
 
     init(data: Data, path: String) throws {
-        let collector = Collector()
-        let parser = XMLParser(data: data)
-        parser.delegate = collector
-        let ok = parser.parse()
-        // corelibs' parser can return true yet record an error (e.g. a document cut short).
-        if !ok || parser.parserError != nil || collector.stack.count != 0 || collector.root.isEmpty {
-            let line = max(1, parser.lineNumber)
-            let what = collector.root.isEmpty ? "no root element" : "document ends early or is malformed"
-            throw ReportError(path, "not well-formed XML (\(what), line \(line))")
-        }
-        root = collector.root
-        leaves = collector.leaves
-    }
-
-    private final class Collector: NSObject, XMLParserDelegate {
-        var root = ""
         var stack: [String] = []
         var text = ""
         var hasChild: [Bool] = []
-        var leaves: [String: String] = [:]
-
-        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                    attributes: [String: String] = [:]) {
-            if stack.isEmpty && root.isEmpty { root = name }
-            if !hasChild.isEmpty { hasChild[hasChild.count - 1] = true }
-            stack.append(name)
-            hasChild.append(false)
-            text = ""
-        }
-
-        func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
-
-        func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
-            if hasChild.last == false, stack.count > 1 {
-                let key = stack.dropFirst().joined(separator: "/")
-                if leaves[key] == nil { leaves[key] = text.trimmingCharacters(in: .whitespacesAndNewlines) }
+        do {
+            try XMLScanner.scan(Array(data)) { event, _ in
+                switch event {
+                case .start(let name, _):
+                    if stack.isEmpty { root = name }
+                    if !hasChild.isEmpty { hasChild[hasChild.count - 1] = true }
+                    stack.append(name)
+                    hasChild.append(false)
+                    text = ""
+                case .text(let string):
+                    text += string
+                case .end:
+                    if hasChild.last == false, stack.count > 1 {
+                        let key = stack.dropFirst().joined(separator: "/")
+                        if leaves[key] == nil { leaves[key] = text.trimmingCharacters(in: .whitespacesAndNewlines) }
+                    }
+                    stack.removeLast()
+                    hasChild.removeLast()
+                    text = ""
+                }
             }
-            stack.removeLast()
-            hasChild.removeLast()
-            text = ""
+        } catch let e as XMLSyntaxError {
+            throw ReportError(path, "not well-formed XML (\(e.message), line \(e.line))")
         }
     }
 }

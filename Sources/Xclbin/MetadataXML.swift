@@ -7,9 +7,7 @@
 // writer enforces the same, so XRT never sees a file from us it would reject.
 
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
+import XMLScanner
 
 enum MetadataXML {
     /// The XML for `x`'s kernels (with each kernel's compute units as <instance> elements).
@@ -68,15 +66,14 @@ enum MetadataXML {
 
     /// The kernels of an EMBEDDED_METADATA section.
     static func parseKernels(_ bytes: [UInt8], name: String) throws -> [XclbinKernel] {
-        // XRT's writer may end the section with NULs; XMLParser rejects them.
+        // XRT's writer may end the section with NULs.
         var end = bytes.count
         while end > 0, bytes[end - 1] == 0 { end -= 1 }
-        let parser = XMLParser(data: Data(bytes[0..<end]))
-        let collector = Collector()
-        parser.delegate = collector
-        guard parser.parse(), collector.failure == nil else {
-            let why = collector.failure ?? parser.parserError.map { "line \(parser.lineNumber): \($0.localizedDescription)" } ?? "unreadable"
-            throw XclbinError("\(name): EMBEDDED_METADATA is not valid kernel metadata XML (\(why))")
+        var collector = Collector()
+        do {
+            try XMLScanner.scan(Array(bytes[0..<end])) { event, line in try collector.take(event, line: line) }
+        } catch let e as XMLSyntaxError {
+            throw XclbinError("\(name): EMBEDDED_METADATA is not valid kernel metadata XML (\(e))")
         }
         guard collector.sawCore else {
             throw XclbinError("\(name): EMBEDDED_METADATA has no project/platform/device/core element")
@@ -84,19 +81,33 @@ enum MetadataXML {
         return collector.kernels
     }
 
-    private final class Collector: NSObject, XMLParserDelegate {
+    /// The kernels under project/platform/device/core, with their ports and arguments.
+    private struct Collector {
         var stack: [String] = []
         var kernels: [XclbinKernel] = []
-        var failure: String?
         var sawCore = false
 
-        func parser(_ parser: XMLParser, didStartElement element: String, namespaceURI: String?,
-                    qualifiedName: String?, attributes a: [String: String] = [:]) {
-            defer { stack.append(element) }
+        mutating func take(_ event: XMLEvent, line: Int) throws {
+            switch event {
+            case .start(let element, let a):
+                defer { stack.append(element) }
+                try start(element, a, line: line)
+            case .end(let element):
+                if element == "kernel", stack.count == 5 {
+                    kernels[kernels.count - 1].args.sort { $0.index < $1.index }
+                }
+                stack.removeLast()
+            case .text:
+                break
+            }
+        }
+
+        private mutating func start(_ element: String, _ a: [String: String], line: Int) throws {
+            func fail(_ why: String) -> XMLSyntaxError { XMLSyntaxError(line: line, message: why) }
             if element == "core", stack == ["project", "platform", "device"] { sawCore = true }
             let inCore = stack.count == 4 && Array(stack.prefix(4)) == ["project", "platform", "device", "core"]
             if element == "kernel", inCore {
-                guard let n = a["name"] else { return fail(parser, "a <kernel> without a name") }
+                guard let n = a["name"] else { throw fail("a <kernel> without a name") }
                 kernels.append(XclbinKernel(name: n, args: [], language: a["language"] ?? "", vlnv: a["vlnv"] ?? "",
                                             controlProtocol: a["hwControlProtocol"]))
                 return
@@ -105,14 +116,14 @@ enum MetadataXML {
             let k = kernels[kernels.count - 1].name
             switch element {
             case "port":
-                guard let n = a["name"] else { return fail(parser, "kernel \(k): a <port> without a name") }
+                guard let n = a["name"] else { throw fail("kernel \(k): a <port> without a name") }
                 kernels[kernels.count - 1].ports.append(XclbinPort(
                     name: n, mode: a["mode"] ?? "", range: a["range"] ?? "", dataWidth: number(a["dataWidth"] ?? "") ?? 0,
                     portType: a["portType"] ?? "", base: a["base"] ?? ""))
             case "arg":
-                guard let n = a["name"] else { return fail(parser, "kernel \(k): an <arg> without a name") }
+                guard let n = a["name"] else { throw fail("kernel \(k): an <arg> without a name") }
                 guard let id = number(a["id"] ?? ""), let q = number(a["addressQualifier"] ?? "") else {
-                    return fail(parser, "kernel \(k): argument \(n) has no numeric id or addressQualifier")
+                    throw fail("kernel \(k): argument \(n) has no numeric id or addressQualifier")
                 }
                 let size = number(a["size"] ?? "") ?? 0
                 kernels[kernels.count - 1].args.append(XclbinArgument(
@@ -122,18 +133,6 @@ enum MetadataXML {
             default:
                 break
             }
-        }
-
-        func parser(_ parser: XMLParser, didEndElement element: String, namespaceURI: String?, qualifiedName: String?) {
-            if element == "kernel", stack.count == 5 {
-                kernels[kernels.count - 1].args.sort { $0.index < $1.index }
-            }
-            stack.removeLast()
-        }
-
-        private func fail(_ parser: XMLParser, _ why: String) {
-            failure = "line \(parser.lineNumber): \(why)"
-            parser.abortParsing()
         }
     }
 
