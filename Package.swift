@@ -69,8 +69,9 @@ let package = Package(
         ),
         // cxrt_shim.h for Swift, each function loading libFPGARunXRT.so on first use (dlopen).
         .target(name: "CXRT", linkerSettings: [.linkedLibrary("dl")]),
-        // libpci (PCIe discovery; also reads lspci-style text dumps).
-        .systemLibrary(name: "CLibPCI", pkgConfig: "libpci", providers: [.apt(["libpci-dev"])]),
+        // libpci (PCIe discovery; also reads lspci-style text dumps), loaded on first use (dlopen);
+        // its types from libpci-dev's header.
+        .target(name: "CLibPCI", linkerSettings: [.linkedLibrary("dl")]),
         // The host runtime: Device protocol, XRT and emulated devices, PCI discovery, streaming,
         // bench and validate engines.
         .target(
