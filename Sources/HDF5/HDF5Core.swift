@@ -50,8 +50,14 @@ struct HDF5Location: Sendable {
         guard !relative.isEmpty, !more.isEmpty || relative.hasPrefix("/") else {
             throw HDF5Error(.invalidPath, file: fileName, object: path, "empty path below '\(path)'")
         }
-        let all = base + more
-        return HDF5Location(file: file, path: "/" + all.joined(separator: "/"))
+        // Concatenated by hand: `joined(separator:)` made the runtime look up its generic witnesses
+        // (a search of every protocol conformance record) on each start.
+        var joined = ""
+        for component in base + more {
+            joined += "/"
+            joined += component
+        }
+        return HDF5Location(file: file, path: joined.isEmpty ? "/" : joined)
     }
 
     static func components(_ path: String) -> [String] {

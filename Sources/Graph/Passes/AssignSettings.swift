@@ -63,8 +63,8 @@ public struct AssignSettings: Pass {
                 // hls4ml 1.3 reads TableSize and Implementation from LayerName/LayerType only: a Model-level
                 // value is ignored (checked with keras_v2_to_hls), so the model level is skipped here.
                 let own = levels.dropLast()
-                if let size = own.lazy.compactMap(\.tableSize).first { act.tableSize = size }
-                if let impl = own.lazy.compactMap(\.softmax).first { act.softmax = impl }
+                if let size = Self.first(own, { $0.tableSize }) { act.tableSize = size }
+                if let impl = Self.first(own, { $0.softmax }) { act.softmax = impl }
                 graph.nodes[i].op = .activation(act)
             case .reshape, .zeroPad, .upSample:
                 // hls4ml gives Reshape/Flatten (a view in io_parallel), ZeroPadding and Resize their
@@ -74,12 +74,26 @@ public struct AssignSettings: Pass {
                 break
             }
             graph.nodes[i].types = types
-            graph.nodes[i].reuseFactor = levels.lazy.compactMap(\.reuseFactor).first ?? 1
-            graph.nodes[i].strategy = levels.lazy.compactMap(\.strategy).first ?? .latency
+            graph.nodes[i].reuseFactor = Self.first(levels, { $0.reuseFactor }) ?? 1
+            graph.nodes[i].strategy = Self.first(levels, { $0.strategy }) ?? .latency
             if graph.nodes[i].strategy == .resource, let (nIn, nOut) = Self.multiplierShape(node) {
                 graph.nodes[i].reuseFactor = Self.closestValidReuseFactor(graph.nodes[i].reuseFactor, nIn: nIn, nOut: nOut)
             }
         }
+    }
+
+    /// The first level that sets `value`'s key. A plain loop: the lazy-sequence-and-key-path spelling
+    /// made the Swift runtime build its generic types on every start, searching all ~6,000
+    /// protocol conformance records for each (~0.4 ms of every model command).
+    private static func first<T>(_ levels: ArraySlice<LayerSettings>, _ value: (LayerSettings) -> T?) -> T? {
+        for level in levels {
+            if let v = value(level) { return v }
+        }
+        return nil
+    }
+
+    private static func first<T>(_ levels: [LayerSettings], _ value: (LayerSettings) -> T?) -> T? {
+        first(levels[...], value)
     }
 
     /// The (n_in, n_out) of the matrix product hls4ml's resource strategy folds (Dense; Conv per pixel).
