@@ -126,7 +126,12 @@ public struct NPYHeader: Equatable, Sendable {
 
     /// The full header bytes (version 1.0, or 2.0 if it does not fit) for a little-endian C-order array.
     public static func encode(dtype: NPYDType, shape: [Int]) -> [UInt8] {
-        let dims = shape.map(String.init).joined(separator: ", ")
+        // Joined by hand: `joined(separator:)` costs a runtime witness lookup on first use.
+        var dims = ""
+        for (i, n) in shape.enumerated() {
+            if i > 0 { dims += ", " }
+            dims += String(n)
+        }
         let tuple = shape.count == 1 ? "(\(dims),)" : "(\(dims))"
         var dict = Array("{'descr': '\(dtype.descr)', 'fortran_order': False, 'shape': \(tuple), }".utf8)
         let padded = { (prefix: Int) in (prefix + dict.count + 1 + 63) / 64 * 64 }

@@ -64,7 +64,7 @@ import Testing
         let weights = (0..<(nIn * nOut)).map { _ in rng.raw(weight) }
         let biases = (0..<nOut).map { _ in rng.raw(bias) }
         let steps = try AccumulationOrder.steps(.latency, reuse: 1, nIn: nIn, nOut: nOut)
-        func engine(_ allowed: Set<MacEngine.Path>) throws -> MacEngine {
+        func engine(_ allowed: [MacEngine.Path]) throws -> MacEngine {
             try MacEngine(nIn: nIn, nOut: nOut, weights: weights, bias: biases, input: input, weight: weight,
                           biasFormat: bias, accum: accum, result: result, steps: steps, layer: "t", allowed: allowed)
         }
@@ -179,7 +179,7 @@ import Testing
             let biases = (0..<nOut).map { _ in rng.raw(f16) }
             let steps = try AccumulationOrder.steps(.latency, reuse: 1, nIn: nIn, nOut: nOut)
             for (weights, narrow) in [(full, false), (full, true), (trained, false), (trained, true)] {
-                func engine(_ allowed: Set<MacEngine.Path>) throws -> MacEngine {
+                func engine(_ allowed: [MacEngine.Path]) throws -> MacEngine {
                     try MacEngine(nIn: nIn, nOut: nOut, weights: weights, bias: biases, input: f16, weight: f16, biasFormat: f16,
                                   accum: accum, result: f16, steps: steps, layer: "t", allowed: allowed, narrow: narrow)
                 }

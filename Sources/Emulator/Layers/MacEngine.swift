@@ -88,7 +88,7 @@ struct MacEngine: Sendable {
     /// (tests compare each against the exact path).
     init(nIn: Int, nOut: Int, weights: [Int64], bias: [Int64], input: FixedFormat, weight: FixedFormat,
          biasFormat: FixedFormat, accum: FixedFormat, result: FixedFormat, steps: [AccumulationStep],
-         layer: String, allowed: Set<Path> = [.wrap16, .int16, .int32, .int64], narrow: Bool? = nil) throws {
+         layer: String, allowed: [Path] = [.wrap16, .int16, .int32, .int64], narrow: Bool? = nil) throws {
         precondition(weights.count == nIn * nOut && bias.count == nOut)
         guard accum.fitsInt64 else {
             throw EmulatorError(layer: layer, "accum_t \(accum) is wider than the emulator's 64-bit values")
