@@ -59,10 +59,10 @@ final class OutputFile: @unchecked Sendable {
         _ = posix_fadvise(fd, 0, 0, Int32(POSIX_FADV_DONTNEED))
     }
 
-    /// Flushes the file to the disk and renames it over `path`.
-    func commit() throws {
+    /// Flushes the file to the disk (unless the caller just did) and renames it over `path`.
+    func commit(synced: Bool = false) throws {
         guard !committed else { return }
-        guard fsync(fd) == 0 || errno == EINVAL, close(fd) == 0 else {
+        guard synced || fsync(fd) == 0 || errno == EINVAL, close(fd) == 0 else {
             let reason = String(cString: strerror(errno))
             fd = -1
             abandon()
@@ -212,6 +212,9 @@ public final class NPYBlockWriter: Sendable {
     /// Checks that as many elements as the shape holds were written, flushes and renames the file
     /// into place. Call it once every write has returned.
     public func commit() throws {
+        // The last sync runs beside the flusher's last fdatasync, not after it: both wait for the
+        // same writeback, and the disk's cache flush is shared.
+        let syncFailure = fsync(file.fd) == 0 || errno == EINVAL ? nil : String(cString: strerror(errno))
         flusher.stop()
         if let error = flusher.error {
             file.abandon()
@@ -219,7 +222,11 @@ public final class NPYBlockWriter: Sendable {
         }
         let n = written.load(ordering: .relaxed)
         guard n == total else { throw NPYError(path, "only \(n) of \(total) elements written") }
-        try file.commit()
+        if let syncFailure {
+            file.abandon()
+            throw NPYError(path, "cannot write: \(syncFailure)")
+        }
+        try file.commit(synced: true)
     }
 
     /// Discards the temporary file (no-op after `commit()`).
