@@ -79,6 +79,21 @@ static void cpci_copy_message(char *err, int len) {
     if (err && len > 0) snprintf(err, (size_t)len, "%s", cpci_message);
 }
 
+// Arms the error net for the rest of the calling function: a libpci error there jumps back here,
+// restores the net that was armed before, copies the message into `err` and returns `failed`.
+// CPCI_UNGUARD() restores it on the way out without an error. (setjmp must run in the frame that
+// stays alive, hence a macro.)
+#define CPCI_GUARD(err, err_len, failed) \
+    jmp_buf here; \
+    jmp_buf *saved = cpci_jump; \
+    cpci_jump = &here; \
+    if (setjmp(here)) { \
+        cpci_jump = saved; \
+        cpci_copy_message(err, err_len); \
+        return failed; \
+    }
+#define CPCI_UNGUARD() (cpci_jump = saved)
+
 struct pci_access *cpci_open(const char *dump_name, const char *ids_path, char *err, int err_len) {
     pthread_once(&once, load);
     if (!loaded) {
@@ -91,14 +106,8 @@ struct pci_access *cpci_open(const char *dump_name, const char *ids_path, char *
     a->warning = cpci_on_warning;
     a->debug = cpci_on_debug;
     cpci_message[0] = 0;
-    jmp_buf here;
-    jmp_buf *saved = cpci_jump;
-    cpci_jump = &here;
-    if (setjmp(here)) {
-        cpci_jump = saved;
-        cpci_copy_message(err, err_len);
-        return NULL;  // the half-initialised handle is leaked on purpose: cleaning it up may fail again
-    }
+    // On an error the half-initialised handle is leaked on purpose: cleaning it up may fail again.
+    CPCI_GUARD(err, err_len, NULL);
     if (dump_name) {
         a->method = PCI_ACCESS_DUMP;
         if (lib.pci_set_param(a, "dump.name", (char *)dump_name) != 0) a->error("no dump.name parameter");
@@ -106,7 +115,7 @@ struct pci_access *cpci_open(const char *dump_name, const char *ids_path, char *
     if (ids_path) lib.pci_set_name_list_path(a, strdup(ids_path), 1);
     lib.pci_init(a);
     lib.pci_scan_bus(a);
-    cpci_jump = saved;
+    CPCI_UNGUARD();
     return a;
 }
 
@@ -123,14 +132,7 @@ struct pci_dev *cpci_first_device(struct pci_access *a) { return a ? a->devices 
 
 int cpci_describe(struct pci_dev *d, cpci_info *out, char *err, int err_len) {
     memset(out, 0, sizeof *out);
-    jmp_buf here;
-    jmp_buf *saved = cpci_jump;
-    cpci_jump = &here;
-    if (setjmp(here)) {
-        cpci_jump = saved;
-        cpci_copy_message(err, err_len);
-        return -1;
-    }
+    CPCI_GUARD(err, err_len, -1);
     lib.pci_fill_info(d, PCI_FILL_IDENT | PCI_FILL_CLASS | PCI_FILL_CAPS | PCI_FILL_NUMA_NODE);
     out->domain = d->domain;
     out->bus = d->bus;
@@ -151,23 +153,16 @@ int cpci_describe(struct pci_dev *d, cpci_info *out, char *err, int err_len) {
         out->link_cap = lib.pci_read_long(d, cap->addr + PCI_EXP_LNKCAP);
         out->link_status = lib.pci_read_word(d, cap->addr + PCI_EXP_LNKSTA);
     }
-    cpci_jump = saved;
+    CPCI_UNGUARD();
     return 0;
 }
 
-int cpci_device_name(struct pci_access *a, unsigned vendor, unsigned device, char *buf, int size,
-                                   char *err, int err_len) {
-    jmp_buf here;
-    jmp_buf *saved = cpci_jump;
-    cpci_jump = &here;
-    if (setjmp(here)) {
-        cpci_jump = saved;
-        cpci_copy_message(err, err_len);
-        return -1;
-    }
+int cpci_device_name(struct pci_access *a, unsigned vendor, unsigned device, char *buf, int size, char *err,
+                     int err_len) {
+    CPCI_GUARD(err, err_len, -1);
     char *name = lib.pci_lookup_name(a, buf, size, PCI_LOOKUP_DEVICE | PCI_LOOKUP_NO_NUMBERS | PCI_LOOKUP_NO_HWDB,
-                                 vendor, device);
-    cpci_jump = saved;
+                                     vendor, device);
+    CPCI_UNGUARD();
     if (!name) return 0;
     if (name != buf) snprintf(buf, (size_t)size, "%s", name);
     return 1;
