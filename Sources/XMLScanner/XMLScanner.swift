@@ -8,7 +8,8 @@
 // It checks what well-formedness needs for these files and reports the first violation with its
 // line: one root element, matching end tags, quoted and unrepeated attributes, no `<` in an
 // attribute value, the five predefined entities and character references only, no control
-// characters, valid UTF-8, nothing but comments and processing instructions after the root. It
+// characters, no `--` in a comment, valid UTF-8 (a document declaring another encoding is refused),
+// nothing but comments and processing instructions after the root. It
 // does not validate against a DTD: a DOCTYPE is skipped, and an entity it would declare is an
 // unknown-entity error.
 
@@ -107,6 +108,7 @@ private struct Scanner {
                 // Outside the root: space, comments, processing instructions, one DOCTYPE before it.
                 skipSpace()
                 if atEnd { break }
+                if starts(with: "<?xml"), i <= 3 { try declaration(); continue }
                 if starts(with: "<?") { _ = try skip(past: "?>", what: "a processing instruction"); continue }
                 if starts(with: "<!--") { try comment(); continue }
                 if starts(with: "<!DOCTYPE") {
@@ -146,8 +148,28 @@ private struct Scanner {
     }
 
     mutating func comment() throws {
+        let start = i
         i += 4
-        _ = try skip(past: "-->", what: "a comment")
+        let end = try skip(past: "-->", what: "a comment")
+        if let dashes = bytes[start + 4..<end].indices.first(where: { bytes[$0] == 0x2D && $0 + 1 < end && bytes[$0 + 1] == 0x2D }) {
+            throw fail("'--' inside a comment", at: dashes)
+        }
+    }
+
+    /// `<?xml version="1.0" encoding="..."?>` at the start: only UTF-8 (and its subset ASCII) is read.
+    mutating func declaration() throws {
+        let start = i
+        let end = try skip(past: "?>", what: "the XML declaration")
+        let text = Array(bytes[start..<end])
+        let key = Array("encoding".utf8)
+        guard let at = (0...max(0, text.count - key.count)).first(where: { text[$0...].starts(with: key) }) else { return }
+        var k = at + key.count
+        while k < text.count, Self.isSpace(text[k]) || text[k] == UInt8(ascii: "=") { k += 1 }
+        guard k < text.count, text[k] == UInt8(ascii: "\"") || text[k] == UInt8(ascii: "'") else { return }
+        let name = String(decoding: text[(k + 1)...].prefix { $0 != text[k] }, as: UTF8.self)
+        guard ["utf-8", "utf8", "us-ascii", "ascii"].contains(name.lowercased()) else {
+            throw fail("the document's encoding '\(name)' is not supported (UTF-8 only)", at: start)
+        }
     }
 
     /// `<!DOCTYPE name ... [internal subset] >`, skipped (quoted strings, comments and the subset may
