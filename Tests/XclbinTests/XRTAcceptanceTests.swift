@@ -28,6 +28,7 @@ import Testing
         #include <experimental/xrt_xclbin.h>
 
         #include <algorithm>
+        #include <chrono>
         #include <iostream>
         #include <string>
         #include <vector>
@@ -66,7 +67,11 @@ import Testing
                         i++;
                     }
                     run.start();
-                    run.wait();
+                    auto state = run.wait(std::chrono::milliseconds(20000));
+                    if (state != ERT_CMD_STATE_COMPLETED) {
+                        std::cout << "xrt-timeout " << argv[2] << " state " << state << "\\n";
+                        return 3;
+                    }
                     std::cout << "ran " << argv[2] << "\\n";
                 }
             } catch (const std::exception &e) {
@@ -136,7 +141,14 @@ import Testing
         }
         let env = ["XILINX_XRT": dir.appendingPathComponent("xrt").path, "XCL_EMULATION_MODE": "noop"]
         for kernel in ["k_mm", "k_axis"] {
-            let (status, out) = try Self.run(probe, [file, kernel], env: env)
+            var (status, out) = try Self.run(probe, [file, kernel], env: env)
+            if status == 3 {
+                // XRT's noop driver once lost a run's completion (the wait never returned; three XRT
+                // test suites were running beside it, and it did not recur in ten more runs): a
+                // run that is not done after 20 s is tried once more, and the first try is reported.
+                print("XRTAcceptanceTests: noop run of \(kernel) timed out, tried again: \(out)")
+                (status, out) = try Self.run(probe, [file, kernel], env: env)
+            }
             #expect(status == 0 && out.contains("loaded \(x.uuid.uuidString.lowercased())") && out.contains("ran \(kernel)"),
                     "noop load/run of \(kernel) failed: \(out.split(separator: "\n").filter { $0.contains("xrt-error") })")
         }
