@@ -97,7 +97,7 @@ private struct Scanner {
             }
             i += 1
         }
-        throw fail("\(what) is not closed", at: start)
+        throw fail("the document ends inside \(what)", at: start)
     }
 
     mutating func document(_ visit: (XMLEvent, Int) throws -> Void) throws {
@@ -168,7 +168,7 @@ private struct Scanner {
         guard k < text.count, text[k] == UInt8(ascii: "\"") || text[k] == UInt8(ascii: "'") else { return }
         let name = String(decoding: text[(k + 1)...].prefix { $0 != text[k] }, as: UTF8.self)
         guard ["utf-8", "utf8", "us-ascii", "ascii"].contains(name.lowercased()) else {
-            throw fail("the document's encoding '\(name)' is not supported (UTF-8 only)", at: start)
+            throw fail("the document's encoding '\(name)' is not supported; only UTF-8 is", at: start)
         }
     }
 
@@ -197,7 +197,7 @@ private struct Scanner {
             }
             i += 1
         }
-        throw fail("a DOCTYPE is not closed", at: start)
+        throw fail("the document ends inside a DOCTYPE", at: start)
     }
 
     static func isNameByte(_ b: UInt8) -> Bool {
@@ -225,7 +225,7 @@ private struct Scanner {
         while true {
             let beforeSpace = i
             skipSpace()
-            guard !atEnd else { throw fail("the start tag <\(element)> is not closed", at: start) }
+            guard !atEnd else { throw fail("the document ends inside the start tag <\(element)>", at: start) }
             if bytes[i] == UInt8(ascii: ">") {
                 i += 1
                 try visit(.start(name: element, attributes: attributes), line(at: start))
@@ -255,7 +255,7 @@ private struct Scanner {
                 if bytes[i] == UInt8(ascii: "<") { throw fail("<\(element)>: '<' in the value of \(key)") }
                 i += 1
             }
-            guard !atEnd else { throw fail("<\(element)>: the value of \(key) is not closed", at: valueStart) }
+            guard !atEnd else { throw fail("the document ends inside the value of \(key) in <\(element)>", at: valueStart) }
             let value = try decoded(valueStart..<i, attribute: true)
             i += 1
             guard attributes.updateValue(value, forKey: key) == nil else {
@@ -269,7 +269,8 @@ private struct Scanner {
         i += 2
         let element = try name("an end tag")
         skipSpace()
-        guard !atEnd, bytes[i] == UInt8(ascii: ">") else { throw fail("the end tag </\(element)> is not closed", at: start) }
+        guard !atEnd else { throw fail("the document ends inside the end tag </\(element)>", at: start) }
+        guard bytes[i] == UInt8(ascii: ">") else { throw fail("the end tag </\(element)> holds more than its name") }
         i += 1
         guard open.last == element else {
             throw fail("</\(element)> does not close <\(open.last!)>", at: start)
