@@ -18,7 +18,10 @@ Three more pairs of runs per round separate what the machine allows from what fp
   the cost of the durable output, which with one worker runs on the idle CPU;
 - tools/bench/scaling_reference.c: a C job with predict's work per sample (measured in the first
   round), output volume, block size and flushing, but no start-up and no input, on disk and on
-  tmpfs: how a job of that shape scales on this machine at all.
+  tmpfs: how a job of that shape scales on this machine at all. Its work is a latency-bound integer
+  chain, so it does not feel what the VM's placement of two vCPUs (sharing a host core or not) does
+  to the emulator's throughput-bound AVX2 code: in a round where a lone thread runs ~15% faster, it
+  is no ceiling for the emulator.
 """
 import argparse
 import atexit
