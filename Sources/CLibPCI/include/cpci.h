@@ -2,7 +2,7 @@
 // Swift needs.
 //
 // - libpci is opened with dlopen the first time a `cpci_` function needs it, not linked: loading it
-//   (and libudev behind it) cost every fpgarun start ~0.4 ms, and only `devices` scans the bus.
+//   (and libudev behind it) cost every fpgarun start ~0.6 ms, and only `devices` scans the bus.
 //   Its types come from its header (libpci-dev); nothing here links against it. When it cannot be
 //   loaded, `cpci_open` fails with the loader's message.
 // - libpci reports fatal errors through `pci_access.error`, a variadic no-return callback whose

@@ -74,8 +74,8 @@ public struct AssignSettings: Pass {
                 break
             }
             graph.nodes[i].types = types
-            graph.nodes[i].reuseFactor = Self.first(levels, { $0.reuseFactor }) ?? 1
-            graph.nodes[i].strategy = Self.first(levels, { $0.strategy }) ?? .latency
+            graph.nodes[i].reuseFactor = Self.first(levels[...], { $0.reuseFactor }) ?? 1
+            graph.nodes[i].strategy = Self.first(levels[...], { $0.strategy }) ?? .latency
             if graph.nodes[i].strategy == .resource, let (nIn, nOut) = Self.multiplierShape(node) {
                 graph.nodes[i].reuseFactor = Self.closestValidReuseFactor(graph.nodes[i].reuseFactor, nIn: nIn, nOut: nOut)
             }
@@ -90,10 +90,6 @@ public struct AssignSettings: Pass {
             if let v = value(level) { return v }
         }
         return nil
-    }
-
-    private static func first<T>(_ levels: [LayerSettings], _ value: (LayerSettings) -> T?) -> T? {
-        first(levels[...], value)
     }
 
     /// The (n_in, n_out) of the matrix product hls4ml's resource strategy folds (Dense; Conv per pixel).
