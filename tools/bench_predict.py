@@ -13,7 +13,7 @@ drifts during the run (shared VMs do) affects every rate alike. Outputs on the s
 be identical. Prints samples/s and the ratios; then the fixed cost of a run (a 16-sample input:
 process start, model import, output commit) and the rates without it.
 
-Three more pairs of runs per round separate what the machine allows from what fpgarun does:
+Four more pairs of runs per round separate what the machine allows from what fpgarun does:
 - the same command writing its output to tmpfs (/dev/shm), where fdatasync writes nothing back:
   the cost of the durable output, which with one worker runs on the idle CPU;
 - tools/bench/scaling_reference.c: a C job with predict's work per sample (measured in the first
@@ -22,6 +22,9 @@ Three more pairs of runs per round separate what the machine allows from what fp
   chain, so it does not feel what the VM's placement of two vCPUs (sharing a host core or not) does
   to the emulator's throughput-bound AVX2 code: in a round where a lone thread runs ~15% faster, it
   is no ceiling for the emulator.
+- the same C job with throughput-bound AVX2 work (eight independent multiply-add chains, as in the
+  emulator's Dense kernels), on disk: it does feel that placement, so it is the ceiling for the
+  emulator's kind of work in the same rounds.
 """
 import argparse
 import atexit
@@ -99,8 +102,8 @@ def main():
     subprocess.run(["cc", "-O2", "-pthread", "-o", reference, os.path.join(root, "tools/bench/scaling_reference.c")],
                    check=True)
 
-    def reference_s(out_dir, threads, ns_per_sample):
-        r = subprocess.run([reference, out_dir, str(threads), str(args.samples), f"{ns_per_sample:.1f}"],
+    def reference_s(out_dir, threads, ns_per_sample, work="chain"):
+        r = subprocess.run([reference, out_dir, str(threads), str(args.samples), f"{ns_per_sample:.1f}", "5", work],
                            check=True, capture_output=True, text=True)
         return float(r.stdout) / 1000
 
@@ -114,7 +117,7 @@ def main():
                       "--threads", str(threads)])
 
     peer_times, times, fixed = [], {1: [], 2: []}, {1: [], 2: []}
-    tmpfs_times, ref_disk, ref_tmpfs = {1: [], 2: []}, {1: [], 2: []}, {1: [], 2: []}
+    tmpfs_times, ref_disk, ref_tmpfs, ref_simd = {1: [], 2: []}, {1: [], 2: []}, {1: [], 2: []}, {1: [], 2: []}
     ns_per_sample = None
     for r in range(args.rounds):
         if r < 3:
@@ -127,6 +130,7 @@ def main():
         ns_per_sample = ns_per_sample or 1e9 * (times[1][0] - fixed[1][0]) / args.samples
         for threads in (1, 2):
             ref_disk[threads].append(reference_s(work, threads, ns_per_sample))
+            ref_simd[threads].append(reference_s(work, threads, ns_per_sample, "simd"))
             if shm_dir:
                 tmpfs_times[threads].append(ours(threads, out=os.path.join(shm_dir, "y.npy")))
                 ref_tmpfs[threads].append(reference_s(shm_dir, threads, ns_per_sample))
@@ -156,7 +160,14 @@ def main():
               f"2 threads / 1 thread: {ratio(tmpfs_times):.2f}x")
     print(f"reference, a C job with {ns_per_sample:.0f} ns of work per sample, the same output and no start-up "
           f"(tools/bench/scaling_reference.c): 2 threads / 1 thread: {ratio(ref_disk):.2f}x writing to disk"
-          + (f", {ratio(ref_tmpfs):.2f}x to tmpfs" if shm_dir else " (no tmpfs here)"))
+          + (f", {ratio(ref_tmpfs):.2f}x to tmpfs" if shm_dir else " (no tmpfs here)")
+          + f"; with throughput-bound AVX2 work instead, writing to disk: {ratio(ref_simd):.2f}x")
+    # Paired per round (each 1-thread run beside its 2-thread run), for a machine whose speed drifts.
+    per_round = [a / b for a, b in zip(times[1], times[2])]
+    simd_round = [a / b for a, b in zip(ref_simd[1], ref_simd[2])]
+    print(f"per round, median of the {args.rounds} ratios: fpgarun {statistics.median(per_round):.2f}x, "
+          f"AVX2 reference {statistics.median(simd_round):.2f}x; fpgarun's 1-thread runs took "
+          f"{1000 * min(times[1]):.0f}-{1000 * max(times[1]):.0f} ms")
     return 1 if mism else 0
 
 

@@ -33,6 +33,9 @@ def main():
     cmd = args.command[1:] if args.command[:1] == ["--"] else args.command
     if not cmd:
         sys.exit("startup_lookups: give the command after --")
+    if not (os.path.isfile(cmd[0]) and os.access(cmd[0], os.X_OK)):
+        sys.exit(f"startup_lookups: {cmd[0]}: not an executable file (give the fpgarun binary first, "
+                 "e.g. .build/release/fpgarun predict ...)")
     output = cmd[cmd.index("--output") + 1] if "--output" in cmd else None
     work = tempfile.mkdtemp(prefix="startup_lookups_")
     data = os.path.join(work, "perf.data")
