@@ -2,10 +2,11 @@
 """Emulator throughput: `fpgarun predict` against hls4ml 1.3.0's compiled C simulation `predict`,
 on the zoo jet tagger (KERAS_3layer, default config), in the same run.
 
-    tools/bench_predict.sh [--samples 1000000] [--peer-samples 20000] [--rounds 9]
+    tools/bench_predict.sh [--samples 1000000] [--peer-samples 20000] [--rounds 21]
 
-fpgarun runs all samples with 1 and 2 threads (median of --rounds wall-clock runs each, 9 by
-default: on this VM a median of 5 still moved the 2-vs-1 ratio by ±0.1 between runs; whole
+fpgarun runs all samples with 1 and 2 threads (median of --rounds wall-clock runs each, 21 by
+default, ~2.5 minutes: on this VM a median of 5 moved the 2-vs-1 ratio by ±0.1 between runs, of
+9 by up to ±0.15 (a lone thread's speed is bimodal), of 21 by ±0.04; whole
 command: start-up, model import, file I/O included; each run writes a new output file); hls4ml's predict runs on the first
 peer-samples (its rate is per sample, so a smaller count only shortens the run), three times.
 The runs are interleaved (hls4ml, 1 thread, 2 threads, hls4ml, ...) so that a machine whose speed
@@ -52,7 +53,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--samples", type=int, default=1_000_000)
     ap.add_argument("--peer-samples", type=int, default=20_000)
-    ap.add_argument("--rounds", type=int, default=9)
+    ap.add_argument("--rounds", type=int, default=21)
     ap.add_argument("--fpgarun", default=os.path.join(root, ".build/release/fpgarun"))
     args = ap.parse_args()
     if not os.path.exists(os.path.join(zoo, "KERAS_3layer.json")):
