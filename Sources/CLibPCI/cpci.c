@@ -74,22 +74,22 @@ static void cpci_on_warning(char *msg, ...) {
 
 static void cpci_on_debug(char *msg, ...) { (void)msg; }
 
-/// Copies the last libpci message into `err` (size `len`).
-static void cpci_copy_message(char *err, int len) {
-    if (err && len > 0) snprintf(err, (size_t)len, "%s", cpci_message);
+/// Copies `text` into the caller's `err` (size `len`; none when `err` is NULL).
+static void cpci_set_error(char *err, int len, const char *text) {
+    if (err && len > 0) snprintf(err, (size_t)len, "%s", text);
 }
 
 // Arms the error net for the rest of the calling function: a libpci error there jumps back here,
-// restores the net that was armed before, copies the message into `err` and returns `failed`.
-// CPCI_UNGUARD() restores it on the way out without an error. (setjmp must run in the frame that
-// stays alive, hence a macro.)
+// restores the net that was armed before, copies the message into `err` and returns `failed`
+// (left empty in a function returning void). CPCI_UNGUARD() restores it on the way out without an
+// error. (setjmp must run in the frame that stays alive, hence a macro.)
 #define CPCI_GUARD(err, err_len, failed) \
     jmp_buf here; \
     jmp_buf *saved = cpci_jump; \
     cpci_jump = &here; \
     if (setjmp(here)) { \
         cpci_jump = saved; \
-        cpci_copy_message(err, err_len); \
+        cpci_set_error(err, err_len, cpci_message); \
         return failed; \
     }
 #define CPCI_UNGUARD() (cpci_jump = saved)
@@ -97,11 +97,14 @@ static void cpci_copy_message(char *err, int len) {
 struct pci_access *cpci_open(const char *dump_name, const char *ids_path, char *err, int err_len) {
     pthread_once(&once, load);
     if (!loaded) {
-        if (err && err_len > 0) snprintf(err, (size_t)err_len, "%s", load_failure);
+        cpci_set_error(err, err_len, load_failure);
         return NULL;
     }
     struct pci_access *a = lib.pci_alloc();
-    if (!a) { if (err && err_len > 0) snprintf(err, (size_t)err_len, "pci_alloc failed"); return NULL; }
+    if (!a) {
+        cpci_set_error(err, err_len, "pci_alloc failed");
+        return NULL;
+    }
     a->error = cpci_on_error;
     a->warning = cpci_on_warning;
     a->debug = cpci_on_debug;
@@ -121,11 +124,9 @@ struct pci_access *cpci_open(const char *dump_name, const char *ids_path, char *
 
 void cpci_close(struct pci_access *a) {
     if (!a) return;
-    jmp_buf here;
-    jmp_buf *saved = cpci_jump;
-    cpci_jump = &here;
-    if (!setjmp(here)) lib.pci_cleanup(a);
-    cpci_jump = saved;
+    CPCI_GUARD(NULL, 0, );
+    lib.pci_cleanup(a);
+    CPCI_UNGUARD();
 }
 
 struct pci_dev *cpci_first_device(struct pci_access *a) { return a ? a->devices : NULL; }

@@ -8,9 +8,10 @@
 // It checks what well-formedness needs for these files and reports the first violation with its
 // line: one root element, matching end tags, quoted and unrepeated attributes, no `<` in an
 // attribute value, the five predefined entities and character references only, no control
-// characters, no `--` in a comment, valid UTF-8 (a document declaring another encoding is refused),
-// nothing but comments and processing instructions after the root. It does not validate against a
-// DTD: a DOCTYPE is skipped, and an entity it would declare is an unknown-entity error.
+// characters, no `--` in a comment (nor a `-` ending one), valid UTF-8 (a document declaring another
+// encoding is refused), nothing but comments and processing instructions after the root. It does
+// not validate against a DTD: a DOCTYPE is skipped, and an entity it would declare is an
+// unknown-entity error.
 
 /// What the scanner reports, in document order.
 public enum XMLEvent: Equatable, Sendable {
@@ -150,7 +151,8 @@ private struct Scanner {
         let start = i
         i += 4
         let end = try skip(past: "-->", what: "a comment")
-        if let dashes = bytes[start + 4..<end].indices.first(where: { bytes[$0] == 0x2D && $0 + 1 < end && bytes[$0 + 1] == 0x2D }) {
+        // A '-' just before the closing '-->' makes a '--' too (`<!-- a --->`).
+        if let dashes = bytes[start + 4..<end].indices.first(where: { bytes[$0] == 0x2D && ($0 + 1 == end || bytes[$0 + 1] == 0x2D) }) {
             throw fail("'--' inside a comment", at: dashes)
         }
     }

@@ -55,6 +55,11 @@ private func rejection(_ text: String) -> String {
         #expect(try events("<a v=\"x\r\ny\tz\">1\r\n2\r3</a>") == ["1<a v=x y z>", "2\"1\n2\n3\"", "3</a>"])
     }
 
+    @Test func commentsMayStartWithADash() throws {
+        // Only '--' inside and a '-' before the closing '-->' are errors (as expat has it).
+        #expect(try events("<!---->\n<a><!--->--><!-- - --></a>") == ["2<a>", "2</a>"])
+    }
+
     @Test func declaredUTF8OrASCII() throws {
         #expect(try events("<?xml version='1.0' encoding='US-ASCII'?><a/>") == ["1<a>", "1</a>"])
         #expect(try events("<?xml version=\"1.0\" encoding = \"UTF-8\" standalone=\"yes\"?>\n<a/>") == ["2<a>", "2</a>"])
@@ -94,6 +99,7 @@ private func rejection(_ text: String) -> String {
         ("<a/><!DOCTYPE a>", "line 1: a DOCTYPE after the root element"),
         ("<!DOCTYPE a [", "line 1: the document ends inside a DOCTYPE"),
         ("<a>\n<!-- a -- b --></a>", "line 2: '--' inside a comment"),
+        ("<a><!-- a ---></a>", "line 1: '--' inside a comment"),
         ("<?xml version=\"1.0\" encoding=\"iso-8859-1\"?>\n<a/>", "line 1: the document's encoding 'iso-8859-1' is not supported; only UTF-8 is"),
     ])
     func malformedDocuments(text: String, error: String) {
